@@ -1,0 +1,159 @@
+/**
+ * The one module that reads the environment and the configuration file.
+ * Everything else receives a validated `Config`.
+ */
+import { existsSync, readFileSync } from 'node:fs';
+import path from 'node:path';
+import { Value } from '@sinclair/typebox/value';
+import { parse as parseYaml } from 'yaml';
+import { RelaisError } from '../errors.js';
+import { type Config, ConfigSchema } from './schema.js';
+
+export interface LoadOptions {
+  /** `--config PATH`; else `RELAIS_CONFIG`; else `relais.config.{json,yaml,yml}` in the working directory. */
+  configPath?: string;
+  /** Command-line overrides, applied last. */
+  dataDir?: string;
+  httpPort?: number;
+  env?: NodeJS.ProcessEnv;
+  cwd?: string;
+}
+
+const DEFAULT_NAMES = ['relais.config.json', 'relais.config.yaml', 'relais.config.yml'];
+
+export interface LoadedConfig {
+  config: Config;
+  /** The file read, if any. */
+  source: string | undefined;
+}
+
+export function loadConfig(opts: LoadOptions = {}): LoadedConfig {
+  const env = opts.env ?? process.env;
+  const cwd = opts.cwd ?? process.cwd();
+  const source = findConfigFile(opts.configPath ?? env.RELAIS_CONFIG, cwd);
+  const raw = source === undefined ? {} : readConfigFile(source);
+  applyEnvironment(raw, env);
+  if (opts.dataDir !== undefined) set(raw, ['dataDir'], opts.dataDir);
+  if (opts.httpPort !== undefined) set(raw, ['http', 'port'], opts.httpPort);
+  const config = validateConfig(raw, source ?? 'defaults');
+  // A relative data directory is relative to the config file, so a service manager's cwd does not matter.
+  const base = source === undefined ? cwd : path.dirname(source);
+  config.dataDir = path.resolve(base, config.dataDir);
+  return { config, source };
+}
+
+function findConfigFile(explicit: string | undefined, cwd: string): string | undefined {
+  if (explicit !== undefined && explicit !== '') {
+    const p = path.resolve(cwd, explicit);
+    if (!existsSync(p)) throw new RelaisError('RELAIS_ERR_CONFIG_READ', `configuration file not found: ${p}`);
+    return p;
+  }
+  for (const name of DEFAULT_NAMES) {
+    const p = path.join(cwd, name);
+    if (existsSync(p)) return p;
+  }
+  return undefined;
+}
+
+function readConfigFile(file: string): Record<string, unknown> {
+  let text: string;
+  try {
+    text = readFileSync(file, 'utf8');
+  } catch (cause) {
+    throw new RelaisError('RELAIS_ERR_CONFIG_READ', `cannot read configuration file ${file}`, { cause });
+  }
+  let parsed: unknown;
+  try {
+    parsed = file.endsWith('.json') ? JSON.parse(text) : parseYaml(text);
+  } catch (cause) {
+    const why = cause instanceof Error ? cause.message : String(cause);
+    throw new RelaisError(
+      'RELAIS_ERR_CONFIG_READ',
+      `${file} is not valid ${file.endsWith('.json') ? 'JSON' : 'YAML'}: ${why}`,
+      {
+        cause,
+      },
+    );
+  }
+  if (parsed === null || parsed === undefined) return {};
+  if (typeof parsed !== 'object' || Array.isArray(parsed)) {
+    throw new RelaisError(
+      'RELAIS_ERR_CONFIG_INVALID',
+      `${file}: the configuration must be an object of keys`,
+    );
+  }
+  return parsed as Record<string, unknown>;
+}
+
+/** Secrets and deployment settings come from the environment, over the file. */
+function applyEnvironment(raw: Record<string, unknown>, env: NodeJS.ProcessEnv): void {
+  if (env.DATABASE_URL) set(raw, ['database', 'url'], env.DATABASE_URL);
+  if (env.RELAIS_DATA_DIR) set(raw, ['dataDir'], env.RELAIS_DATA_DIR);
+  if (env.RELAIS_HTTP_PORT) set(raw, ['http', 'port'], envInteger('RELAIS_HTTP_PORT', env.RELAIS_HTTP_PORT));
+  if (env.RELAIS_HTTP_HOST) set(raw, ['http', 'host'], env.RELAIS_HTTP_HOST);
+  if (env.RELAIS_LOG_LEVEL) set(raw, ['log', 'level'], env.RELAIS_LOG_LEVEL);
+  if (env.RELAIS_API_TOKEN) {
+    const api = (raw.api ?? {}) as Record<string, unknown>;
+    const tokens = Array.isArray(api.tokens) ? api.tokens : [];
+    set(raw, ['api', 'tokens'], [...tokens, { name: 'env', token: env.RELAIS_API_TOKEN }]);
+  }
+}
+
+function envInteger(name: string, value: string): number | string {
+  return /^[0-9]+$/.test(value) ? Number(value) : value; // left as a string, the schema names the variable's key
+}
+
+function set(obj: Record<string, unknown>, keys: string[], value: unknown): void {
+  let cur = obj;
+  for (const k of keys.slice(0, -1)) {
+    const next = cur[k];
+    if (typeof next !== 'object' || next === null || Array.isArray(next)) cur[k] = {};
+    cur = cur[k] as Record<string, unknown>;
+  }
+  cur[keys[keys.length - 1] as string] = value;
+}
+
+/** Fill defaults, then check; every problem is reported with its key in dotted form. */
+export function validateConfig(raw: unknown, source = 'configuration'): Config {
+  const value = Value.Default(ConfigSchema, Value.Clone(raw));
+  const problems = [...Value.Errors(ConfigSchema, value)]
+    // A union reports each branch; the first error per key is the useful one.
+    .filter((e, i, all) => all.findIndex((o) => o.path === e.path) === i)
+    .map((e) => `${keyOf(e.path)}: ${explain(e.schema, e.message)}${describeValue(e.value)}`);
+  if (problems.length > 0) {
+    throw new RelaisError(
+      'RELAIS_ERR_CONFIG_INVALID',
+      `invalid configuration (${source}):\n  ${problems.join('\n  ')}`,
+      {
+        details: { problems },
+      },
+    );
+  }
+  return value as Config;
+}
+
+/** TypeBox says "Expected union value"; a person wants the choices. */
+function explain(schema: unknown, message: string): string {
+  const anyOf = (schema as { anyOf?: Array<{ const?: unknown; type?: string }> }).anyOf;
+  if (!Array.isArray(anyOf)) return message;
+  const choices = anyOf.map((s) =>
+    s.const !== undefined ? JSON.stringify(s.const) : `a${s.type === 'array' ? 'n' : ''} ${s.type}`,
+  );
+  return `Expected one of ${choices.join(', ')}`;
+}
+
+function keyOf(pointer: string): string {
+  if (pointer === '') return '(root)';
+  return pointer
+    .slice(1)
+    .split('/')
+    .map((p) => p.replace(/~1/g, '/').replace(/~0/g, '~'))
+    .map((p) => (/^[0-9]+$/.test(p) ? `[${p}]` : `.${p}`))
+    .join('')
+    .replace(/^\./, '');
+}
+
+function describeValue(v: unknown): string {
+  if (v === undefined || (typeof v === 'object' && v !== null)) return '';
+  return ` (got ${JSON.stringify(v)})`;
+}

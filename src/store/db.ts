@@ -1,0 +1,23 @@
+/**
+ * The store as the rest of Relais sees it: PostgreSQL SQL, whichever engine runs it
+ * (embedded PGlite by default, a PostgreSQL server when `DATABASE_URL` is set).
+ */
+export interface QueryResult<R> {
+  rows: R[];
+  rowCount: number;
+}
+
+export interface Queryable {
+  query<R = Record<string, unknown>>(sql: string, params?: readonly unknown[]): Promise<QueryResult<R>>;
+  /** Runs a script of several statements, no parameters (migrations). */
+  exec(sql: string): Promise<void>;
+}
+
+export interface Db extends Queryable {
+  readonly kind: 'pglite' | 'postgres';
+  /** Runs `fn` in one transaction: committed when it resolves, rolled back when it throws. */
+  transaction<T>(fn: (tx: Queryable) => Promise<T>): Promise<T>;
+  /** Cheap round trip, for readiness. */
+  ping(): Promise<void>;
+  close(): Promise<void>;
+}

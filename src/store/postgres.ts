@@ -1,0 +1,56 @@
+/** A PostgreSQL server through node-postgres, for `DATABASE_URL` deployments and scale-out. */
+import pg from 'pg';
+import type { Db, Queryable, QueryResult } from './db.js';
+
+// Same shapes as PGlite: int8 (counts, sums) as JS numbers when they fit, numeric as numbers.
+pg.types.setTypeParser(20, (v) => {
+  const n = Number(v);
+  return Number.isSafeInteger(n) ? n : v;
+});
+pg.types.setTypeParser(1700, (v) => Number(v));
+
+export async function openPostgres(url: string, poolSize: number): Promise<Db> {
+  const pool = new pg.Pool({ connectionString: url, max: poolSize, idleTimeoutMillis: 30_000 });
+  // An idle client that loses its server emits 'error' on the pool; without a listener Node would exit.
+  pool.on('error', () => {});
+  const client = await pool.connect(); // fail fast on a bad URL
+  client.release();
+  const query = async <R>(sql: string, params?: readonly unknown[]): Promise<QueryResult<R>> => {
+    const res = await pool.query(sql, params as unknown[] | undefined);
+    return { rows: res.rows as R[], rowCount: res.rowCount ?? res.rows.length };
+  };
+  return {
+    kind: 'postgres',
+    query,
+    async exec(sql) {
+      await pool.query(sql);
+    },
+    async transaction(fn) {
+      const c = await pool.connect();
+      const tx: Queryable = {
+        async query<R>(sql: string, params?: readonly unknown[]) {
+          const res = await c.query(sql, params as unknown[] | undefined);
+          return { rows: res.rows as R[], rowCount: res.rowCount ?? res.rows.length };
+        },
+        async exec(sql: string) {
+          await c.query(sql);
+        },
+      };
+      try {
+        await c.query('begin');
+        const out = await fn(tx);
+        await c.query('commit');
+        return out;
+      } catch (e) {
+        await c.query('rollback').catch(() => {});
+        throw e;
+      } finally {
+        c.release();
+      }
+    },
+    async ping() {
+      await pool.query('select 1');
+    },
+    close: () => pool.end(),
+  };
+}
