@@ -98,6 +98,8 @@ export async function importCustomersCsv(
     if (batch.size >= batchSize) await flush();
   }
   await flush();
+  // The parser reports unreadable lines as it reads ahead, before earlier lines are checked.
+  report.failed.sort((a, b) => a.line - b.line);
   if (!header) throw new RelaisError('RELAIS_ERR_CSV', 'the file is empty: a header row is required');
   return report;
 }
