@@ -14,6 +14,7 @@ export const ERROR_CODES = {
   RELAIS_ERR_CSV: 'A CSV file could not be read.',
   RELAIS_ERR_USAGE: 'A command was called with bad arguments.',
   RELAIS_ERR_SHUTDOWN: 'The operation was refused because Relais is shutting down.',
+  RELAIS_ERR_INTERNAL: 'An unexpected failure; details are logged, never returned.',
 } as const;
 
 export type ErrorCode = keyof typeof ERROR_CODES;

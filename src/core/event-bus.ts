@@ -6,6 +6,7 @@
  * is reported to `onError` and never reaches the emitter nor the other handlers.
  */
 import type { Call, CallRecord } from '../model/call.js';
+import type { CustomerCard } from '../model/customer.js';
 
 /**
  * The topics of Relais and their payloads.
@@ -24,6 +25,8 @@ import type { Call, CallRecord } from '../model/call.js';
 export interface RelaisEvents {
   /** A call reached the contact centre (once per call, when its `offered` event arrives). */
   'call.offered': Call;
+  /** The caller is known (or known to be unknown): the screen pop and routing start from here. */
+  'call.identified': { call: Call; customer: CustomerCard | null; matches: number };
   /** The state, device, agent or queue of a live call changed. */
   'call.updated': Call;
   /** The call is finished: its final view and its one record. */

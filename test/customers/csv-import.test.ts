@@ -69,7 +69,10 @@ describe.each(STORE_KINDS)('CSV import on %s', (kind) => {
   });
 
   it('is idempotent: a second import of the same file updates and never duplicates', async () => {
-    const lines = ['id;name;phones', ...Array.from({ length: 50 }, (_, i) => `x${i};Name ${i};06 00 00 00 ${String(i).padStart(2, '0')}`)];
+    const lines = [
+      'id;name;phones',
+      ...Array.from({ length: 50 }, (_, i) => `x${i};Name ${i};06 00 00 00 ${String(i).padStart(2, '0')}`),
+    ];
     const first = await importCustomersCsv(csv(lines.join('\r\n')), dir, { batchSize: 7 });
     expect(first).toMatchObject({ lines: 50, inserted: 50, updated: 0, failedCount: 0 });
     lines[1] = 'x0;Renamed;06 99 99 99 99';
@@ -89,7 +92,10 @@ describe.each(STORE_KINDS)('CSV import on %s', (kind) => {
   });
 
   it('accepts a byte-order mark and a semicolon-separated file with quoted fields', async () => {
-    const r = await importCustomersCsv(csv('\uFEFFid;name;phones\n"a";"Zoé; Lefèvre";"0611111111|0622222222"\n'), dir);
+    const r = await importCustomersCsv(
+      csv('\uFEFFid;name;phones\n"a";"Zoé; Lefèvre";"0611111111|0622222222"\n'),
+      dir,
+    );
     expect(r).toMatchObject({ inserted: 1, failedCount: 0 });
     expect((await dir.lookup('+33622222222')).customer?.name).toBe('Zoé; Lefèvre');
   });

@@ -1,0 +1,159 @@
+/**
+ * The composition root: builds the store, services, pipeline and server from a validated config,
+ * wires them, and knows the order to take them down in.
+ */
+import type { FastifyInstance } from 'fastify';
+import type { Logger } from 'pino';
+import { ensureLocalToken } from './api-token.js';
+import type { Config } from './config/schema.js';
+import { EventBus, type RelaisEvents } from './core/event-bus.js';
+import { startPipeline } from './core/pipeline.js';
+import { CallTracker } from './core/tracker.js';
+import { CustomerDirectory } from './customers/directory.js';
+import { createCallRecordWriter } from './history/call-records.js';
+import type { CallEvent } from './model/call.js';
+import { createNormaliser, FRENCH_REGIONS, type Normaliser, type RegionRule } from './numbers/index.js';
+import { createMetrics } from './observability.js';
+import { buildServer } from './server/app.js';
+import type { Db } from './store/db.js';
+import { openAndMigrate, redactUrl } from './store/open.js';
+
+export const VERSION = '0.1.0';
+
+export interface Relais {
+  config: Config;
+  db: Db;
+  server: FastifyInstance;
+  tracker: CallTracker;
+  directory: CustomerDirectory;
+  bus: EventBus<RelaisEvents>;
+  normalise: Normaliser;
+  /** Where links hand their events. */
+  ingest(event: CallEvent): void;
+  /** The address the HTTP server listens on, once `listen` resolved. */
+  listen(): Promise<string>;
+  /** Stop accepting, finish in-flight requests, write every pending record, close the store. */
+  close(): Promise<void>;
+}
+
+export function regionsOf(config: Config): readonly RegionRule[] {
+  const r = config.numbers.regions;
+  if (r === 'fr') return FRENCH_REGIONS;
+  if (r === 'none') return [];
+  return r;
+}
+
+export function buildNormaliser(config: Config): Normaliser {
+  return createNormaliser({ ...config.numbers, regions: regionsOf(config) });
+}
+
+export function buildDirectory(
+  config: Config,
+  db: Db,
+  normalise: Normaliser,
+  onChange?: (customerId: string, numbers: string[]) => void,
+): CustomerDirectory {
+  return new CustomerDirectory({
+    db,
+    normalise,
+    cacheSize: config.customers.cacheSize,
+    recentPurchases: config.customers.recentPurchases,
+    recentInteractions: config.customers.recentInteractions,
+    tiers: config.customers.tiers,
+    onChange,
+  });
+}
+
+export async function createRelais(config: Config, logger: Logger): Promise<Relais> {
+  const { db, report } = await openAndMigrate(config);
+  logger.info(
+    {
+      store: db.kind,
+      where: config.database.url ? redactUrl(config.database.url) : config.dataDir,
+      applied: report.applied.map((m) => m.name),
+    },
+    'store ready',
+  );
+  const normalise = buildNormaliser(config);
+  const bus = new EventBus<RelaisEvents>({
+    onError: (topic, err) => logger.error({ err, topic }, 'event handler failed'),
+  });
+  const tracker = new CallTracker({
+    normalise,
+    bus,
+    clearGraceMs: config.calls.clearGraceMs,
+    maxCalls: config.calls.maxLiveCalls,
+  });
+  const metrics = createMetrics({ liveCalls: () => tracker.size });
+  const directory = buildDirectory(config, db, normalise, (customerId, numbers) =>
+    bus.emit('customer.changed', { customerId, numbers }),
+  );
+  const writer = createCallRecordWriter({
+    db,
+    batchSize: config.history.batchSize,
+    flushMs: config.history.flushMs,
+    onError: (err, attempt) => {
+      metrics.recordErrors.inc();
+      logger.warn({ err, attempt }, 'call record batch failed; retrying');
+    },
+  });
+  const stopPipeline = startPipeline({
+    bus,
+    tracker,
+    directory,
+    records: {
+      write: (r) => writer.write(r).then(() => void metrics.callsRecorded.inc({ outcome: r.outcome })),
+    },
+    observeLookup: (s, known) => metrics.lookups.observe({ result: known ? 'known' : 'unknown' }, s),
+    onError: (what, err) => logger.error({ err }, `${what} failed`),
+  });
+
+  const tokens = [...config.api.tokens];
+  if (tokens.length === 0) {
+    const local = ensureLocalToken(config.dataDir);
+    tokens.push({ name: 'local', token: local.token });
+    logger.info(
+      { file: local.file, created: local.created },
+      'no API token configured: using the local token file',
+    );
+  }
+  const server = await buildServer({
+    logger,
+    directory,
+    normalise,
+    tokens,
+    metrics: metrics.registry,
+    readiness: { store: () => db.ping() },
+    liveCalls: () => tracker.list(),
+    version: VERSION,
+  });
+
+  let closing: Promise<void> | undefined;
+  return {
+    config,
+    db,
+    server,
+    tracker,
+    directory,
+    bus,
+    normalise,
+    ingest(event) {
+      metrics.callEvents.inc({ type: String(event.type) });
+      tracker.ingest(event);
+    },
+    async listen() {
+      return server.listen({ host: config.http.host, port: config.http.port });
+    },
+    close() {
+      closing ??= (async () => {
+        await server.close();
+        tracker.flush(); // cleared calls still in their grace window get their record now
+        tracker.stop();
+        stopPipeline();
+        await writer.close();
+        await db.close();
+      })();
+      return closing;
+    },
+  };
+}

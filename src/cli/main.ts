@@ -1,0 +1,52 @@
+#!/usr/bin/env node
+/** The `relais` command. Each subcommand has --help; errors are one line a person can act on. */
+import { isRelaisError, RelaisError } from '../errors.js';
+import { customersCommand } from './customers.js';
+import { migrateCommand } from './migrate.js';
+import { startCommand } from './start.js';
+import { type Command, USAGE } from './usage.js';
+
+const COMMANDS: Record<string, Command> = {
+  start: startCommand,
+  migrate: migrateCommand,
+  customers: customersCommand,
+};
+
+async function main(argv: string[]): Promise<number> {
+  const [name, ...rest] = argv;
+  if (name === undefined || name === '--help' || name === '-h' || name === 'help') {
+    const topic = name === 'help' ? rest[0] : undefined;
+    process.stdout.write(topic && COMMANDS[topic] ? COMMANDS[topic].help : USAGE);
+    return 0;
+  }
+  if (name === '--version' || name === '-v') {
+    const { VERSION } = await import('../app.js');
+    process.stdout.write(`relais ${VERSION}\n`);
+    return 0;
+  }
+  const cmd = COMMANDS[name];
+  if (!cmd) throw new RelaisError('RELAIS_ERR_USAGE', `unknown command "${name}"; try: relais --help`);
+  if (rest.includes('--help') || rest.includes('-h')) {
+    process.stdout.write(cmd.help);
+    return 0;
+  }
+  return cmd.run(rest);
+}
+
+main(process.argv.slice(2)).then(
+  (code) => {
+    process.exitCode = code;
+  },
+  (err: unknown) => {
+    process.stderr.write(`relais: ${describe(err)}\n`);
+    process.exitCode = isRelaisError(err, 'RELAIS_ERR_USAGE') ? 2 : 1;
+  },
+);
+
+function describe(err: unknown): string {
+  if (isRelaisError(err)) return `${err.message} [${err.code}]`;
+  if (err instanceof Error && (err as NodeJS.ErrnoException).code === 'ERR_PARSE_ARGS_UNKNOWN_OPTION') {
+    return `${err.message}; try --help`;
+  }
+  return err instanceof Error ? err.message : String(err);
+}

@@ -1,0 +1,21 @@
+export interface Command {
+  help: string;
+  run(args: string[]): Promise<number>;
+}
+
+export const COMMON_OPTIONS = `  --config FILE     configuration file (or RELAIS_CONFIG; default ./relais.config.{json,yaml})
+  --data-dir DIR    data directory for the embedded database (or RELAIS_DATA_DIR; default ./data)
+  Environment: DATABASE_URL selects a PostgreSQL server instead of the embedded database.
+`;
+
+export const USAGE = `relais: CTI middleware
+
+Usage: relais <command> [options]
+
+Commands:
+  start                      serve the API and the PBX links
+  migrate                    bring the database schema up to date
+  customers import FILE.csv  import or update customers from a CSV file
+
+Run "relais <command> --help" for the options of a command.
+`;

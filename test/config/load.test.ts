@@ -1,0 +1,107 @@
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { loadConfig, validateConfig } from '../../src/config/load.js';
+import { isRelaisError } from '../../src/errors.js';
+
+const tmp = () => mkdtempSync(path.join(tmpdir(), 'relais-config-'));
+
+function problemsOf(fn: () => unknown): string {
+  try {
+    fn();
+  } catch (e) {
+    if (isRelaisError(e, 'RELAIS_ERR_CONFIG_INVALID') || isRelaisError(e, 'RELAIS_ERR_CONFIG_READ'))
+      return e.message;
+    throw e;
+  }
+  throw new Error('expected a configuration error');
+}
+
+describe('configuration', () => {
+  it('works with no file at all, with documented defaults', () => {
+    const cwd = tmp();
+    const { config, source } = loadConfig({ cwd, env: {} });
+    expect(source).toBeUndefined();
+    expect(config.http).toEqual({ host: '127.0.0.1', port: 8443 });
+    expect(config.dataDir).toBe(path.join(cwd, 'data'));
+    expect(config.database.url).toBeUndefined();
+    expect(config.numbers.defaultCountry).toBe('FR');
+  });
+
+  it('reads relais.config.yaml from the working directory, data dir relative to the file', () => {
+    const cwd = tmp();
+    writeFileSync(
+      path.join(cwd, 'relais.config.yaml'),
+      'dataDir: var/relais\nhttp:\n  port: 9000\nnumbers:\n  defaultCountry: BE\n',
+    );
+    const { config, source } = loadConfig({ cwd, env: {} });
+    expect(source).toBe(path.join(cwd, 'relais.config.yaml'));
+    expect(config.http.port).toBe(9000);
+    expect(config.numbers.defaultCountry).toBe('BE');
+    expect(config.dataDir).toBe(path.join(cwd, 'var/relais'));
+  });
+
+  it('takes --config, then RELAIS_CONFIG, and lets the environment and flags override the file', () => {
+    const dir = tmp();
+    const file = path.join(dir, 'site.json');
+    writeFileSync(file, JSON.stringify({ http: { port: 9000 }, database: { url: 'postgres://file/db' } }));
+    const env = {
+      RELAIS_CONFIG: file,
+      DATABASE_URL: 'postgres://env/db',
+      RELAIS_HTTP_PORT: '9100',
+      RELAIS_API_TOKEN: 'a-token-from-the-environment-0123',
+    };
+    const { config } = loadConfig({ cwd: tmp(), env });
+    expect(config.database.url).toBe('postgres://env/db');
+    expect(config.http.port).toBe(9100);
+    expect(config.api.tokens).toEqual([{ name: 'env', token: env.RELAIS_API_TOKEN }]);
+    expect(loadConfig({ cwd: tmp(), env, httpPort: 9200, dataDir: '/srv/relais' }).config).toMatchObject({
+      http: { port: 9200 },
+      dataDir: '/srv/relais',
+    });
+  });
+
+  it('names every bad key and what was expected', () => {
+    const msg = problemsOf(() =>
+      validateConfig({
+        http: { port: 'eighty', colour: 'blue' },
+        numbers: { defaultCountry: 'france', regions: 'mars' },
+        api: { tokens: [{ name: 'crm', token: 'short' }] },
+        log: { level: 'loud' },
+      }),
+    );
+    expect(msg).toContain('http.port: Expected integer (got "eighty")');
+    expect(msg).toContain('http.colour: Unexpected property');
+    expect(msg).toContain('numbers.defaultCountry:');
+    expect(msg).toContain('numbers.regions: Expected one of "fr", "none", an array (got "mars")');
+    expect(msg).toContain('api.tokens[0].token: Expected string length greater or equal to 24');
+    expect(msg).toContain('log.level: Expected one of "fatal"');
+  });
+
+  it('names a bad environment variable value through its key', () => {
+    expect(problemsOf(() => loadConfig({ cwd: tmp(), env: { RELAIS_HTTP_PORT: 'abc' } }))).toContain(
+      'http.port',
+    );
+    expect(problemsOf(() => loadConfig({ cwd: tmp(), env: { DATABASE_URL: 'mysql://x' } }))).toContain(
+      'database.url',
+    );
+  });
+
+  it('reports a file that is not valid JSON or YAML, or missing, with its path', () => {
+    const dir = tmp();
+    writeFileSync(path.join(dir, 'bad.json'), '{"http": {"port": 80,}}');
+    writeFileSync(path.join(dir, 'bad.yaml'), 'http:\n  port: [unclosed\n');
+    expect(problemsOf(() => loadConfig({ cwd: dir, env: {}, configPath: 'bad.json' }))).toMatch(
+      /bad\.json is not valid JSON/,
+    );
+    expect(problemsOf(() => loadConfig({ cwd: dir, env: {}, configPath: 'bad.yaml' }))).toMatch(
+      /bad\.yaml is not valid YAML/,
+    );
+    expect(problemsOf(() => loadConfig({ cwd: dir, env: {}, configPath: 'nope.yaml' }))).toMatch(/not found/);
+    writeFileSync(path.join(dir, 'list.yaml'), '- a\n- b\n');
+    expect(problemsOf(() => loadConfig({ cwd: dir, env: {}, configPath: 'list.yaml' }))).toMatch(
+      /must be an object/,
+    );
+  });
+});
