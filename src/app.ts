@@ -9,16 +9,16 @@ import type { Config } from './config/schema.js';
 import { EventBus, type RelaisEvents } from './core/event-bus.js';
 import { startPipeline } from './core/pipeline.js';
 import { CallTracker } from './core/tracker.js';
-import { CustomerDirectory } from './customers/directory.js';
+import type { CustomerDirectory } from './customers/directory.js';
 import { createCallRecordWriter } from './history/call-records.js';
 import type { CallEvent } from './model/call.js';
-import { createNormaliser, FRENCH_REGIONS, type Normaliser, type RegionRule } from './numbers/index.js';
+import type { Normaliser } from './numbers/index.js';
 import { createMetrics } from './observability.js';
 import { buildServer } from './server/app.js';
 import type { Db } from './store/db.js';
 import { openAndMigrate, redactUrl } from './store/open.js';
-
-export const VERSION = '0.1.0';
+import { VERSION } from './version.js';
+import { buildDirectory, buildNormaliser } from './wiring.js';
 
 export interface Relais {
   config: Config;
@@ -34,34 +34,6 @@ export interface Relais {
   listen(): Promise<string>;
   /** Stop accepting, finish in-flight requests, write every pending record, close the store. */
   close(): Promise<void>;
-}
-
-export function regionsOf(config: Config): readonly RegionRule[] {
-  const r = config.numbers.regions;
-  if (r === 'fr') return FRENCH_REGIONS;
-  if (r === 'none') return [];
-  return r;
-}
-
-export function buildNormaliser(config: Config): Normaliser {
-  return createNormaliser({ ...config.numbers, regions: regionsOf(config) });
-}
-
-export function buildDirectory(
-  config: Config,
-  db: Db,
-  normalise: Normaliser,
-  onChange?: (customerId: string, numbers: string[]) => void,
-): CustomerDirectory {
-  return new CustomerDirectory({
-    db,
-    normalise,
-    cacheSize: config.customers.cacheSize,
-    recentPurchases: config.customers.recentPurchases,
-    recentInteractions: config.customers.recentInteractions,
-    tiers: config.customers.tiers,
-    onChange,
-  });
 }
 
 export async function createRelais(config: Config, logger: Logger): Promise<Relais> {

@@ -1,8 +1,8 @@
 import { createReadStream, existsSync } from 'node:fs';
-import { buildDirectory, buildNormaliser } from '../app.js';
 import { importCustomersCsv } from '../customers/csv-import.js';
 import { RelaisError } from '../errors.js';
 import { openAndMigrate } from '../store/open.js';
+import { buildDirectory, buildNormaliser } from '../wiring.js';
 import { parseCommand } from './options.js';
 import { COMMON_OPTIONS, type Command } from './usage.js';
 
@@ -44,7 +44,7 @@ ${COMMON_OPTIONS}  --batch-size N    customers per transaction (default 500)
       const report = await importCustomersCsv(createReadStream(file), dir, {
         batchSize,
         onBatch: (r) => {
-          if (Date.now() - last < 1000) return;
+          if (Date.now() - last < 250) return;
           last = Date.now();
           process.stderr.write(
             `… ${r.lines} lines read, ${r.inserted} new, ${r.updated} updated, ${r.failedCount} refused\n`,

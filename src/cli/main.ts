@@ -1,6 +1,7 @@
 #!/usr/bin/env node
 /** The `relais` command. Each subcommand has --help; errors are one line a person can act on. */
 import { isRelaisError, RelaisError } from '../errors.js';
+import { VERSION } from '../version.js';
 import { customersCommand } from './customers.js';
 import { migrateCommand } from './migrate.js';
 import { startCommand } from './start.js';
@@ -20,7 +21,6 @@ async function main(argv: string[]): Promise<number> {
     return 0;
   }
   if (name === '--version' || name === '-v') {
-    const { VERSION } = await import('../app.js');
     process.stdout.write(`relais ${VERSION}\n`);
     return 0;
   }
@@ -39,14 +39,18 @@ main(process.argv.slice(2)).then(
   },
   (err: unknown) => {
     process.stderr.write(`relais: ${describe(err)}\n`);
-    process.exitCode = isRelaisError(err, 'RELAIS_ERR_USAGE') ? 2 : 1;
+    process.exitCode = isRelaisError(err, 'RELAIS_ERR_USAGE') || isArgsError(err) ? 2 : 1;
   },
 );
 
 function describe(err: unknown): string {
   if (isRelaisError(err)) return `${err.message} [${err.code}]`;
-  if (err instanceof Error && (err as NodeJS.ErrnoException).code === 'ERR_PARSE_ARGS_UNKNOWN_OPTION') {
-    return `${err.message}; try --help`;
-  }
+  if (isArgsError(err)) return `${err.message}; try --help`;
   return err instanceof Error ? err.message : String(err);
+}
+
+/** node:util parseArgs errors (unknown option, missing value) are usage errors. */
+function isArgsError(err: unknown): err is Error {
+  const code = (err as NodeJS.ErrnoException | undefined)?.code;
+  return typeof code === 'string' && code.startsWith('ERR_PARSE_ARGS_');
 }

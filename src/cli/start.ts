@@ -1,4 +1,3 @@
-import { createRelais } from '../app.js';
 import { createLogger } from '../observability.js';
 import { parseCommand } from './options.js';
 import { COMMON_OPTIONS, type Command } from './usage.js';
@@ -19,6 +18,8 @@ ${COMMON_OPTIONS}  --http-port N     HTTP port (or RELAIS_HTTP_PORT)
   async run(args) {
     const { config } = parseCommand(args);
     const logger = createLogger(config.log.level);
+    // Loaded here so that the other commands do not pay for the HTTP server.
+    const { createRelais } = await import('../app.js');
     const relais = await createRelais(config, logger);
     const address = await relais.listen();
     logger.info({ address }, 'relais started');

@@ -8,6 +8,7 @@
 import { RelaisError } from '../errors.js';
 import type { CustomerCard, CustomerPhone } from '../model/customer.js';
 import type { NormalisedNumber } from '../model/number.js';
+import { maskNumber } from '../numbers/mask.js';
 import type { Db } from '../store/db.js';
 import { toRelaisError } from '../store/errors.js';
 import { LookupCache } from './lookup-cache.js';
@@ -305,10 +306,4 @@ export class CustomerDirectory {
 
 function notFound(id: string): RelaisError {
   return new RelaisError('RELAIS_ERR_NOT_FOUND', `customer ${id} not found`);
-}
-
-/** Personal data stays out of logs: keep the country code and the last two digits. */
-export function maskNumber(e164: string): string {
-  if (e164.length <= 6) return '***';
-  return `${e164.slice(0, 3)}${'*'.repeat(e164.length - 5)}${e164.slice(-2)}`;
 }
