@@ -105,3 +105,11 @@ describe('configuration', () => {
     );
   });
 });
+
+describe('the example configuration', () => {
+  it('is valid as shipped', () => {
+    const file = new URL('../../relais.config.example.yaml', import.meta.url).pathname;
+    const { config } = loadConfig({ configPath: file, env: {} });
+    expect(config.customers.tiers).toEqual(['standard', 'vip']);
+  });
+});
