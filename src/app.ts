@@ -2,6 +2,7 @@
  * The composition root: builds the store, services, pipeline and server from a validated config,
  * wires them, and knows the order to take them down in.
  */
+import { readFileSync } from 'node:fs';
 import type { FastifyInstance } from 'fastify';
 import type { Logger } from 'pino';
 import { ensureLocalToken } from './api-token.js';
@@ -10,6 +11,7 @@ import { EventBus, type RelaisEvents } from './core/event-bus.js';
 import { startPipeline } from './core/pipeline.js';
 import { CallTracker } from './core/tracker.js';
 import type { CustomerDirectory } from './customers/directory.js';
+import { RelaisError } from './errors.js';
 import { createCallRecordWriter } from './history/call-records.js';
 import type { CallEvent } from './model/call.js';
 import type { Normaliser } from './numbers/index.js';
@@ -34,6 +36,20 @@ export interface Relais {
   listen(): Promise<string>;
   /** Stop accepting, finish in-flight requests, write every pending record, close the store. */
   close(): Promise<void>;
+}
+
+function readTls(config: Config): { cert: Buffer; key: Buffer } | undefined {
+  const tls = config.http.tls;
+  if (!tls) return undefined;
+  try {
+    return { cert: readFileSync(tls.certFile), key: readFileSync(tls.keyFile) };
+  } catch (cause) {
+    throw new RelaisError(
+      'RELAIS_ERR_CONFIG_INVALID',
+      `http.tls: cannot read ${tls.certFile} or ${tls.keyFile}`,
+      { cause },
+    );
+  }
 }
 
 export async function createRelais(config: Config, logger: Logger): Promise<Relais> {
@@ -89,7 +105,13 @@ export async function createRelais(config: Config, logger: Logger): Promise<Rela
       'no API token configured: using the local token file',
     );
   }
+  const ingest = (event: CallEvent) => {
+    metrics.callEvents.inc({ type: String(event.type) });
+    tracker.ingest(event);
+  };
   const server = await buildServer({
+    ingest,
+    https: readTls(config),
     logger,
     directory,
     normalise,
@@ -109,10 +131,7 @@ export async function createRelais(config: Config, logger: Logger): Promise<Rela
     directory,
     bus,
     normalise,
-    ingest(event) {
-      metrics.callEvents.inc({ type: String(event.type) });
-      tracker.ingest(event);
-    },
+    ingest,
     async listen() {
       return server.listen({ host: config.http.host, port: config.http.port });
     },

@@ -89,7 +89,7 @@ function readConfigFile(file: string): Record<string, unknown> {
 function applyEnvironment(raw: Record<string, unknown>, env: NodeJS.ProcessEnv): void {
   if (env.DATABASE_URL) set(raw, ['database', 'url'], env.DATABASE_URL);
   if (env.RELAIS_DATA_DIR) set(raw, ['dataDir'], env.RELAIS_DATA_DIR);
-  if (env.RELAIS_HTTP_PORT) set(raw, ['http', 'port'], envInteger('RELAIS_HTTP_PORT', env.RELAIS_HTTP_PORT));
+  if (env.RELAIS_HTTP_PORT) set(raw, ['http', 'port'], envInteger(env.RELAIS_HTTP_PORT));
   if (env.RELAIS_HTTP_HOST) set(raw, ['http', 'host'], env.RELAIS_HTTP_HOST);
   if (env.RELAIS_LOG_LEVEL) set(raw, ['log', 'level'], env.RELAIS_LOG_LEVEL);
   if (env.RELAIS_API_TOKEN) {
@@ -99,7 +99,7 @@ function applyEnvironment(raw: Record<string, unknown>, env: NodeJS.ProcessEnv):
   }
 }
 
-function envInteger(name: string, value: string): number | string {
+function envInteger(value: string): number | string {
   return /^[0-9]+$/.test(value) ? Number(value) : value; // left as a string, the schema names the variable's key
 }
 
