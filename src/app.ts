@@ -105,6 +105,7 @@ export async function createRelais(config: Config, logger: Logger): Promise<Rela
       'no API token configured: using the local token file',
     );
   }
+  const unfollow = await directory.follow();
   const ingest = (event: CallEvent) => {
     metrics.callEvents.inc({ type: String(event.type) });
     tracker.ingest(event);
@@ -142,6 +143,7 @@ export async function createRelais(config: Config, logger: Logger): Promise<Rela
         tracker.stop();
         stopPipeline();
         await writer.close();
+        await unfollow();
         await db.close();
       })();
       return closing;

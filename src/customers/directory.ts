@@ -5,6 +5,7 @@
  * indexed query, and concurrent lookups of one number share it. Every write invalidates the
  * numbers it touched, before and after the change.
  */
+import { randomUUID } from 'node:crypto';
 import { RelaisError } from '../errors.js';
 import type { CustomerCard, CustomerPhone } from '../model/customer.js';
 import type { NormalisedNumber } from '../model/number.js';
@@ -52,6 +53,29 @@ export interface FieldProblem {
   message: string;
 }
 
+/** PostgreSQL NOTIFY channel of directory changes; payload `{origin, numbers}` under 8000 bytes. */
+export const CHANGE_CHANNEL = 'relais_customer_changed';
+const NOTIFY_NUMBERS_PER_MESSAGE = 300; // 300 × ~16 bytes of JSON per E.164 < 8000
+
+function chunkForNotify(numbers: string[]): string[][] {
+  const unique = [...new Set(numbers)];
+  const chunks: string[][] = [];
+  for (let i = 0; i < unique.length; i += NOTIFY_NUMBERS_PER_MESSAGE) {
+    chunks.push(unique.slice(i, i + NOTIFY_NUMBERS_PER_MESSAGE));
+  }
+  return chunks;
+}
+
+function parseChange(payload: string): { origin: string; numbers: string[] } | undefined {
+  try {
+    const m = JSON.parse(payload) as { origin?: unknown; numbers?: unknown };
+    if (typeof m.origin !== 'string' || !Array.isArray(m.numbers)) return undefined;
+    return { origin: m.origin, numbers: m.numbers.filter((n): n is string => typeof n === 'string') };
+  } catch {
+    return undefined; // unreadable: the caller drops the whole cache, the safe answer
+  }
+}
+
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 const LANGUAGE = /^[a-z]{2,3}(-[A-Za-z0-9]{2,8})*$/;
 const EMAIL = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
@@ -60,6 +84,8 @@ export class CustomerDirectory {
   private readonly cache: LookupCache<LookupResult>;
   private readonly inflight = new Map<string, Promise<LookupResult>>();
   private readonly limits: repo.CardLimits;
+  /** Tells this process's own notifications from the others'. */
+  private readonly origin = randomUUID();
   dbLookups = 0;
 
   constructor(private readonly opts: DirectoryOptions) {
@@ -204,7 +230,9 @@ export class CustomerDirectory {
         return { outcomes: await repo.upsertByExternalId(tx, batch), old: oldNumbers };
       }),
     );
-    this.cache.invalidate([...old, ...batch.flatMap((c) => c.phones.map((p) => p.e164))]);
+    const touched = [...old, ...batch.flatMap((c) => c.phones.map((p) => p.e164))];
+    this.cache.invalidate(touched);
+    this.publish(touched);
     for (const o of outcomes) this.opts.onChange?.(o.id, []);
     const inserted = outcomes.filter((o) => o.inserted).length;
     return { inserted, updated: outcomes.length - inserted };
@@ -287,6 +315,35 @@ export class CustomerDirectory {
   private changed(id: string, numbers: string[]): void {
     this.cache.invalidate(numbers);
     this.opts.onChange?.(id, numbers);
+    this.publish(numbers);
+  }
+
+  /** Tells the other processes on this database which numbers changed (after the commit). */
+  private publish(numbers: string[]): void {
+    const notify = this.opts.db.notify?.bind(this.opts.db);
+    if (!notify || numbers.length === 0) return;
+    for (const chunk of chunkForNotify(numbers)) {
+      notify(CHANGE_CHANNEL, JSON.stringify({ origin: this.origin, numbers: chunk })).catch(() => {
+        // The listeners clear their whole cache when their connection comes back; nothing to retry.
+      });
+    }
+  }
+
+  /**
+   * Follows changes made by other processes (another node, `relais customers import`) and drops
+   * them from the cache; resolves to a function that stops following.
+   */
+  async follow(): Promise<() => Promise<void>> {
+    if (!this.opts.db.listen) return async () => {};
+    return this.opts.db.listen(
+      CHANGE_CHANNEL,
+      (payload) => {
+        const msg = parseChange(payload);
+        if (!msg) this.cache.clear();
+        else if (msg.origin !== this.origin) this.cache.invalidate(msg.numbers);
+      },
+      () => this.cache.clear(),
+    );
   }
 
   /** Drops cached lookups (another process or node changed the directory). */

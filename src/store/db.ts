@@ -17,6 +17,17 @@ export interface Db extends Queryable {
   readonly kind: 'pglite' | 'postgres';
   /** Runs `fn` in one transaction: committed when it resolves, rolled back when it throws. */
   transaction<T>(fn: (tx: Queryable) => Promise<T>): Promise<T>;
+  /**
+   * Cross-process notifications (PostgreSQL LISTEN/NOTIFY), so that caches in other processes and
+   * nodes learn of changes. PGlite belongs to one process and has none.
+   */
+  notify?(channel: string, payload: string): Promise<void>;
+  /** Calls `onMessage` per notification; `onGap` after a reconnect, when messages may have been missed. */
+  listen?(
+    channel: string,
+    onMessage: (payload: string) => void,
+    onGap: () => void,
+  ): Promise<() => Promise<void>>;
   /** Cheap round trip, for readiness. */
   ping(): Promise<void>;
   close(): Promise<void>;

@@ -48,9 +48,52 @@ export async function openPostgres(url: string, poolSize: number): Promise<Db> {
         c.release();
       }
     },
+    async notify(channel, payload) {
+      await pool.query('select pg_notify($1, $2)', [channel, payload]);
+    },
+    listen: (channel, onMessage, onGap) => listen(url, channel, onMessage, onGap),
     async ping() {
       await pool.query('select 1');
     },
     close: () => pool.end(),
+  };
+}
+
+/**
+ * A dedicated connection that LISTENs on one channel and comes back after the server or the
+ * network drops it (backoff up to 5 s); after each comeback, `onGap` says messages may be lost.
+ */
+async function listen(
+  url: string,
+  channel: string,
+  onMessage: (payload: string) => void,
+  onGap: () => void,
+): Promise<() => Promise<void>> {
+  let client: pg.Client | undefined;
+  let stopped = false;
+  let retry: NodeJS.Timeout | undefined;
+  const connect = async (): Promise<void> => {
+    const c = new pg.Client({ connectionString: url });
+    c.on('notification', (n) => {
+      if (n.channel === channel && n.payload !== undefined) onMessage(n.payload);
+    });
+    c.on('error', () => {}); // 'end' follows and schedules the reconnection
+    c.on('end', () => {
+      if (!stopped) schedule(250);
+    });
+    await c.connect();
+    await c.query(`listen ${pg.escapeIdentifier(channel)}`);
+    client = c;
+  };
+  const schedule = (delay: number) => {
+    retry = setTimeout(() => {
+      connect().then(onGap, () => schedule(Math.min(delay * 2, 5000)));
+    }, delay);
+  };
+  await connect();
+  return async () => {
+    stopped = true;
+    clearTimeout(retry);
+    await client?.end().catch(() => {});
   };
 }

@@ -169,3 +169,46 @@ describe.each(STORE_KINDS)('customer directory on %s', (kind) => {
     expect(new Set([...p1.items, ...p2.items].map((c) => c.id)).size).toBe(5);
   });
 });
+
+describe('customer directory across processes (PostgreSQL LISTEN/NOTIFY)', () => {
+  it('drops from one process cache what another process changed', async () => {
+    const { createPostgresDatabase } = await import('../helpers/stores.js');
+    const { openPostgres } = await import('../../src/store/postgres.js');
+    const { migrate } = await import('../../src/store/migrations.js');
+    const pg = await createPostgresDatabase();
+    const dbA = await openPostgres(pg.url, 2);
+    const dbB = await openPostgres(pg.url, 2);
+    await migrate(dbA);
+    const make = (db: typeof dbA) =>
+      new CustomerDirectory({
+        db,
+        normalise: frNormalise,
+        cacheSize: 100,
+        recentPurchases: 1,
+        recentInteractions: 1,
+        tiers: ['standard'],
+      });
+    const a = make(dbA); // say, `relais customers import`
+    const b = make(dbB); // say, the running server
+    const stop = await b.follow();
+    try {
+      expect((await b.lookup('+33611111111')).customer).toBeNull(); // a cached miss in B
+      const created = await a.create({ name: 'Nina', phones: [{ number: '0611111111' }] });
+      await expect
+        .poll(async () => (await b.lookup('+33611111111')).customer?.id, { timeout: 5000 })
+        .toBe(created.id);
+      await a.update(created.id, { name: 'Nina B.', phones: [{ number: '0611111111' }] });
+      await expect
+        .poll(async () => (await b.lookup('+33611111111')).customer?.name, { timeout: 5000 })
+        .toBe('Nina B.');
+      const lookupsBefore = b.dbLookups;
+      await b.lookup('+33611111111');
+      expect(b.dbLookups).toBe(lookupsBefore); // still served from B's cache when nothing changed
+    } finally {
+      await stop();
+      await dbA.close();
+      await dbB.close();
+      await pg.drop();
+    }
+  });
+});
