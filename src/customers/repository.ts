@@ -121,6 +121,7 @@ export async function selectByNumber(q: Queryable, e164: string, lim: CardLimits
     `select ${CARD} from customer_phones n join customers c on c.id = n.customer_id
      where n.e164 = $1 order by c.updated_at desc, c.id limit 10`,
     [e164, lim.purchases, lim.interactions],
+    { name: 'relais_customer_by_number' },
   );
   return res.rows.map(toCard);
 }

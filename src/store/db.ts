@@ -7,8 +7,20 @@ export interface QueryResult<R> {
   rowCount: number;
 }
 
+export interface QueryOptions {
+  /**
+   * Names a hot statement so PostgreSQL prepares it once per connection and reuses the plan
+   * (planning the customer card costs more than running it). Ignored by PGlite.
+   */
+  name?: string;
+}
+
 export interface Queryable {
-  query<R = Record<string, unknown>>(sql: string, params?: readonly unknown[]): Promise<QueryResult<R>>;
+  query<R = Record<string, unknown>>(
+    sql: string,
+    params?: readonly unknown[],
+    opts?: QueryOptions,
+  ): Promise<QueryResult<R>>;
   /** Runs a script of several statements, no parameters (migrations). */
   exec(sql: string): Promise<void>;
 }

@@ -1,6 +1,6 @@
 /** A PostgreSQL server through node-postgres, for `DATABASE_URL` deployments and scale-out. */
 import pg from 'pg';
-import type { Db, Queryable, QueryResult } from './db.js';
+import type { Db, Queryable, QueryOptions, QueryResult } from './db.js';
 
 // Same shapes as PGlite: int8 (counts, sums) as JS numbers when they fit, numeric as numbers.
 pg.types.setTypeParser(20, (v) => {
@@ -15,8 +15,12 @@ export async function openPostgres(url: string, poolSize: number): Promise<Db> {
   pool.on('error', () => {});
   const client = await pool.connect(); // fail fast on a bad URL
   client.release();
-  const query = async <R>(sql: string, params?: readonly unknown[]): Promise<QueryResult<R>> => {
-    const res = await pool.query(sql, params as unknown[] | undefined);
+  const query = async <R>(
+    sql: string,
+    params?: readonly unknown[],
+    opts?: QueryOptions,
+  ): Promise<QueryResult<R>> => {
+    const res = await pool.query({ text: sql, values: params as unknown[] | undefined, name: opts?.name });
     return { rows: res.rows as R[], rowCount: res.rowCount ?? res.rows.length };
   };
   return {
@@ -28,8 +32,8 @@ export async function openPostgres(url: string, poolSize: number): Promise<Db> {
     async transaction(fn) {
       const c = await pool.connect();
       const tx: Queryable = {
-        async query<R>(sql: string, params?: readonly unknown[]) {
-          const res = await c.query(sql, params as unknown[] | undefined);
+        async query<R>(sql: string, params?: readonly unknown[], opts?: QueryOptions) {
+          const res = await c.query({ text: sql, values: params as unknown[] | undefined, name: opts?.name });
           return { rows: res.rows as R[], rowCount: res.rowCount ?? res.rows.length };
         },
         async exec(sql: string) {
