@@ -13,9 +13,12 @@ import { CallTracker } from './core/tracker.js';
 import type { CustomerDirectory } from './customers/directory.js';
 import { RelaisError } from './errors.js';
 import { createCallRecordWriter } from './history/call-records.js';
+import { type RunningCstaLink, startCstaLink } from './links/csta/from-config.js';
+import { createLinkMetrics } from './links/csta/link-metrics.js';
 import type { CallEvent } from './model/call.js';
 import type { Normaliser } from './numbers/index.js';
 import { createMetrics } from './observability.js';
+import { createSimpleRouter } from './routing/simple.js';
 import { buildServer } from './server/app.js';
 import type { Db } from './store/db.js';
 import { openAndMigrate, redactUrl } from './store/open.js';
@@ -36,6 +39,11 @@ export interface Relais {
   listen(): Promise<string>;
   /** Stop accepting, finish in-flight requests, write every pending record, close the store. */
   close(): Promise<void>;
+}
+
+function linkReady(l: RunningCstaLink): void {
+  const s = l.link.status();
+  if (s.state !== 'up') throw new RelaisError('RELAIS_ERR_LINK_DOWN', `link ${s.name} is ${s.state}`);
 }
 
 function readTls(config: Config): { cert: Buffer; key: Buffer } | undefined {
@@ -110,6 +118,23 @@ export async function createRelais(config: Config, logger: Logger): Promise<Rela
     metrics.callEvents.inc({ type: String(event.type) });
     tracker.ingest(event);
   };
+  const linkMetrics = createLinkMetrics(metrics.registry);
+  const links: RunningCstaLink[] = [];
+  try {
+    for (const lc of config.links.csta) {
+      const router = createSimpleRouter(
+        { routes: lc.routing.routes, default: lc.routing.default },
+        normalise,
+      );
+      links.push(await startCstaLink(lc, { ingest, router, logger, metrics: linkMetrics }));
+    }
+  } catch (err) {
+    for (const l of links) await l.stop();
+    stopPipeline();
+    await unfollow();
+    await db.close();
+    throw err;
+  }
   const server = await buildServer({
     ingest,
     https: readTls(config),
@@ -118,7 +143,10 @@ export async function createRelais(config: Config, logger: Logger): Promise<Rela
     normalise,
     tokens,
     metrics: metrics.registry,
-    readiness: { store: () => db.ping() },
+    readiness: {
+      store: () => db.ping(),
+      ...Object.fromEntries(links.map((l) => [`link:${l.link.name}`, async () => linkReady(l)])),
+    },
     liveCalls: () => tracker.list(),
     version: VERSION,
   });
@@ -139,6 +167,7 @@ export async function createRelais(config: Config, logger: Logger): Promise<Rela
     close() {
       closing ??= (async () => {
         await server.close();
+        for (const l of links) await l.stop();
         tracker.flush(); // cleared calls still in their grace window get their record now
         tracker.stop();
         stopPipeline();

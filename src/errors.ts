@@ -14,6 +14,9 @@ export const ERROR_CODES = {
   RELAIS_ERR_CSV: 'A CSV file could not be read.',
   RELAIS_ERR_USAGE: 'A command was called with bad arguments.',
   RELAIS_ERR_SHUTDOWN: 'The operation was refused because Relais is shutting down.',
+  RELAIS_ERR_LINK_TIMEOUT: 'A PBX did not answer a request in time.',
+  RELAIS_ERR_LINK_BUSY: 'A PBX link has too many requests in flight.',
+  RELAIS_ERR_LINK_DOWN: 'The PBX link is not connected.',
   RELAIS_ERR_INTERNAL: 'An unexpected failure; details are logged, never returned.',
 } as const;
 

@@ -132,6 +132,30 @@ export function validateConfig(raw: unknown, source = 'configuration'): Config {
   return value as Config;
 }
 
+/** Rules that span several keys, which a schema cannot say. */
+function crossChecks(config: Config): string[] {
+  const problems: string[] = [];
+  const names = new Set<string>();
+  config.links.csta.forEach((link, i) => {
+    const key = `links.csta[${i}]`;
+    if (names.has(link.name)) problems.push(`${key}.name: another link is already named "${link.name}"`);
+    names.add(link.name);
+    if (link.mode === 'client' && (link.host === undefined || link.port === undefined)) {
+      problems.push(`${key}: client mode needs host and port (the switch's CSTA address)`);
+    }
+    if (link.mode === 'server' && link.listen === undefined) {
+      problems.push(`${key}: server mode needs listen.port (where the switch connects)`);
+    }
+    if ((link.tls?.certFile === undefined) !== (link.tls?.keyFile === undefined)) {
+      problems.push(`${key}.tls: certFile and keyFile go together`);
+    }
+    if (link.mode === 'server' && link.tls && !link.tls.certFile) {
+      problems.push(`${key}.tls: server mode needs certFile and keyFile`);
+    }
+  });
+  return problems;
+}
+
 /** TypeBox says "Expected union value"; a person wants the choices. */
 function explain(schema: unknown, message: string): string {
   const anyOf = (schema as { anyOf?: Array<{ const?: unknown; type?: string }> }).anyOf;

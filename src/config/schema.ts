@@ -3,6 +3,7 @@
  * so that `relais start` works with no file at all. Documented in docs/configuration.md.
  */
 import { type Static, Type as T } from '@sinclair/typebox';
+import { LinksSchema } from './links.js';
 
 const NumberPlan = T.Object(
   {
@@ -114,6 +115,7 @@ export const ConfigSchema = T.Object(
       },
       { additionalProperties: false, default: {} },
     ),
+    links: LinksSchema,
     log: T.Object(
       {
         level: T.Union(

@@ -174,3 +174,18 @@ export interface RouteDecision {
   /** Why: the rule or default that matched, for the trace and the audit. */
   reason: string;
 }
+
+/** A link asks where a call should go (CSTA RouteRequest, SIP INVITE, AGI). Numbers are raw. */
+export interface RouteQuery {
+  link: string;
+  callId: string;
+  ani: string;
+  aniName?: string;
+  dnis: string;
+  /** The routing device or address the call is at. */
+  device?: string;
+  at: EpochMs;
+}
+
+/** What links call to get a decision; the core provides it. */
+export type Router = (query: RouteQuery) => RouteDecision | Promise<RouteDecision>;

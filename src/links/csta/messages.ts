@@ -89,9 +89,19 @@ export type CstaMessage =
       protocolVersions: string[];
       sessionDuration?: number;
     }
-  | { type: 'StartApplicationSessionPosResponse'; sessionId: string; protocolVersion?: string; sessionDuration?: number }
+  | {
+      type: 'StartApplicationSessionPosResponse';
+      sessionId: string;
+      protocolVersion?: string;
+      sessionDuration?: number;
+    }
   | { type: 'StartApplicationSessionNegResponse'; errorCode: string }
-  | { type: 'StopApplicationSession'; sessionId: string }
+  | {
+      type: 'StopApplicationSession';
+      sessionId: string;
+      /** ECMA-354 sessionEndReason (mandatory there); the encoder sends `normal` when absent. */
+      sessionEndReason?: string;
+    }
   | { type: 'StopApplicationSessionPosResponse' }
   | { type: 'ResetApplicationSessionTimer'; sessionId: string; sessionDuration?: number }
   | { type: 'ResetApplicationSessionTimerPosResponse'; sessionDuration?: number }
@@ -130,8 +140,21 @@ export type CstaMessage =
       routeUsedReq?: boolean;
       correlatorData?: string;
     }
-  | { type: 'RouteUsed'; crossRefId: string; routeRegisterReqId?: string; routeUsed?: DeviceRef; callingDevice?: DeviceRef }
-  | { type: 'RouteEnd'; crossRefId: string; routeRegisterReqId?: string; errorValue?: string }
+  | {
+      type: 'RouteUsed';
+      crossRefId: string;
+      routeRegisterReqId?: string;
+      routeUsed?: DeviceRef;
+      callingDevice?: DeviceRef;
+    }
+  | {
+      type: 'RouteEnd';
+      crossRefId: string;
+      routeRegisterReqId?: string;
+      errorValue?: string;
+      /** The ECMA-269 §9.3 error category element around errorValue; the encoder uses `operation` when absent. */
+      errorCategory?: string;
+    }
   // ECMA-269 §9.3 negative acknowledgement of any request.
   | { type: 'CSTAErrorCode'; category: string; value: string }
   | { type: 'Event'; event: CstaEvent }
