@@ -28,7 +28,7 @@ import { framingByName } from './framing/index.js';
 import type { LinkMetrics } from './link-metrics.js';
 import type { CstaMessage } from './messages.js';
 import { RoutingService } from './routing-service.js';
-import { CstaSession, type SessionProblem } from './session.js';
+import { CstaError, CstaSession, type SessionProblem } from './session.js';
 
 export type CstaLinkState = 'stopped' | 'connecting' | 'starting' | 'up' | 'waiting';
 
@@ -219,15 +219,39 @@ export class CstaLink {
       sessionId = r.sessionId;
     }
     for (const d of c.devices) {
-      const r = await session.request({ type: 'MonitorStart', device: d.id, monitorType: 'device' });
-      if (r.type === 'MonitorStartResponse') this.#monitors.set(r.monitorCrossRefId, d.id);
+      const r = await this.#refusable(
+        session.request({ type: 'MonitorStart', device: d.id, monitorType: 'device' }),
+        d.id,
+      );
+      if (r?.type === 'MonitorStartResponse') this.#monitors.set(r.monitorCrossRefId, d.id);
     }
     for (const device of c.routing.devices) {
-      const r = await session.request({ type: 'RouteRegister', routingDevice: device });
-      if (r.type === 'RouteRegisterResponse') this.#registrations.set(r.routeRegisterReqId, device);
+      const r = await this.#refusable(
+        session.request({ type: 'RouteRegister', routingDevice: device }),
+        device,
+      );
+      if (r?.type === 'RouteRegisterResponse') this.#registrations.set(r.routeRegisterReqId, device);
     }
     this.#log.info({ monitors: this.#monitors.size, registrations: this.#registrations.size }, 'link up');
     return sessionId;
+  }
+
+  /**
+   * A device the switch refuses (unknown, not licensed) must not keep the others down: the refusal
+   * is logged and counted, and the link goes on. No answer at all still fails the set-up.
+   */
+  async #refusable(request: Promise<CstaMessage>, device: string): Promise<CstaMessage | undefined> {
+    try {
+      return await request;
+    } catch (err) {
+      if (!(err instanceof CstaError)) throw err;
+      this.#log.error(
+        { device, refusal: `${err.category}/${err.value}`, request: err.request },
+        'the switch refused a device',
+      );
+      this.#d.metrics.problems.inc({ link: this.name, kind: 'refused', code: err.value });
+      return undefined;
+    }
   }
 
   #keepAlive(session: CstaSession, sessionId: string | undefined): void {
