@@ -50,7 +50,12 @@ export const CstaLinkSchema = T.Object(
       default: [],
       description: 'Standby switch addresses tried in turn after the primary.',
     }),
-    listen: T.Optional(T.Object({ host: T.String({ default: '0.0.0.0' }), port: Port }, strict)),
+    listen: T.Optional(
+      T.Object(
+        { host: T.String({ default: '0.0.0.0' }), port: T.Integer({ minimum: 0, maximum: 65535, description: '0: any free port.' }) },
+        strict,
+      ),
+    ),
     tls: T.Optional(TlsFiles),
     framing: T.Union([T.Literal('header'), T.Literal('nul')], { default: 'header' }),
     maxFrameBytes: T.Integer({ minimum: 512, maximum: 65535, default: 65535 }),

@@ -308,3 +308,63 @@ function frame(xml: string): Buffer {
   head.write('9999', 4, 'ascii');
   return Buffer.concat([head, body]);
 }
+
+describe('CSTA link in server mode (the switch connects to Relais)', () => {
+  async function serve(tlsMode: 'none' | 'mutual', clientCert: 'good' | 'none' = 'good') {
+    const pki = tlsMode === 'mutual' ? makePki() : undefined;
+    const bus = new EventBus<RelaisEvents>({ onError: () => {} });
+    const tracker = new CallTracker({ normalise: frNormalise, bus, clearGraceMs: 20 });
+    const records: CallRecord[] = [];
+    bus.on('call.cleared', ({ record }) => records.push(record));
+    const config = linkConfig(1, {
+      mode: 'server',
+      host: undefined,
+      port: undefined,
+      listen: { host: '127.0.0.1', port: 0 },
+      ...(pki
+        ? { tls: { certFile: pki.server.certFile, keyFile: pki.server.keyFile, caFile: pki.caFile, requireClientCert: true } }
+        : {}),
+    });
+    const link = await startCstaLink(config, {
+      ingest: (e) => tracker.ingest(e),
+      router: createSimpleRouter({ routes: {}, default: '3001' }, frNormalise),
+      logger: pino({ level: 'silent' }),
+      metrics: createLinkMetrics(new Registry()),
+    });
+    const sim = new CstaSimulator(SWITCH);
+    running.push(async () => {
+      await sim.close();
+      await link.stop();
+      tracker.stop();
+      pki?.remove();
+    });
+    const port = link.listener?.address.port as number;
+    const tls = pki
+      ? { ca: pki.ca, servername: 'localhost', ...(clientCert === 'good' ? { cert: pki.client.cert, key: pki.client.key } : {}) }
+      : undefined;
+    return { sim, link, records, connect: () => sim.connect({ host: '127.0.0.1', port, tls }) };
+  }
+
+  it('accepts the switch, monitors and follows calls', async () => {
+    const s = await serve('none');
+    await s.connect();
+    await waitFor(() => s.link.link.status().state === 'up' && s.sim.monitorCount === 4);
+    await s.sim.placeCall({ ani: '0612345678', dnis: '0800999999', talkMs: 10 }).done;
+    await waitFor(() => s.records.length === 1);
+    expect(s.records[0]).toMatchObject({ ani: '+33612345678', outcome: 'answered' });
+  });
+
+  it('with mutual TLS, accepts a switch with a certificate from the CA', async () => {
+    const s = await serve('mutual');
+    await s.connect();
+    await waitFor(() => s.link.link.status().state === 'up' && s.sim.monitorCount === 4);
+  });
+
+  it('with mutual TLS, refuses a switch without a client certificate', async () => {
+    const s = await serve('mutual', 'none');
+    await s.connect().catch(() => {});
+    await new Promise((r) => setTimeout(r, 300));
+    expect(s.link.link.status().state).not.toBe('up');
+    expect(s.sim.monitorCount).toBe(0);
+  });
+});
