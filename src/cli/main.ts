@@ -4,6 +4,7 @@ import { isRelaisError, RelaisError } from '../errors.js';
 import { VERSION } from '../version.js';
 import { customersCommand } from './customers.js';
 import { migrateCommand } from './migrate.js';
+import { simulateCommand } from './simulate.js';
 import { startCommand } from './start.js';
 import { type Command, USAGE } from './usage.js';
 
@@ -11,6 +12,7 @@ const COMMANDS: Record<string, Command> = {
   start: startCommand,
   migrate: migrateCommand,
   customers: customersCommand,
+  simulate: simulateCommand,
 };
 
 async function main(argv: string[]): Promise<number> {
@@ -26,7 +28,8 @@ async function main(argv: string[]): Promise<number> {
   }
   const cmd = COMMANDS[name];
   if (!cmd) throw new RelaisError('RELAIS_ERR_USAGE', `unknown command "${name}"; try: relais --help`);
-  if (rest.includes('--help') || rest.includes('-h')) {
+  // `simulate csta --help` is answered by the simulator itself.
+  if ((rest.includes('--help') || rest.includes('-h')) && name !== 'simulate') {
     process.stdout.write(cmd.help);
     return 0;
   }

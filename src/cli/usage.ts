@@ -16,6 +16,7 @@ Commands:
   start                      serve the API and the PBX links
   migrate                    bring the database schema up to date
   customers import FILE.csv  import or update customers from a CSV file
+  simulate csta              run the CSTA switch simulator (a fake PBX for demos and tests)
 
 Run "relais <command> --help" for the options of a command.
 `;
