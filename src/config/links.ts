@@ -52,7 +52,10 @@ export const CstaLinkSchema = T.Object(
     }),
     listen: T.Optional(
       T.Object(
-        { host: T.String({ default: '0.0.0.0' }), port: T.Integer({ minimum: 0, maximum: 65535, description: '0: any free port.' }) },
+        {
+          host: T.String({ default: '0.0.0.0' }),
+          port: T.Integer({ minimum: 0, maximum: 65535, description: '0: any free port.' }),
+        },
         strict,
       ),
     ),

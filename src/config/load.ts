@@ -120,6 +120,7 @@ export function validateConfig(raw: unknown, source = 'configuration'): Config {
     // A union reports each branch; the first error per key is the useful one.
     .filter((e, i, all) => all.findIndex((o) => o.path === e.path) === i)
     .map((e) => `${keyOf(e.path)}: ${explain(e.schema, e.message)}${describeValue(e.value)}`);
+  if (problems.length === 0) problems.push(...crossChecks(value as Config));
   if (problems.length > 0) {
     throw new RelaisError(
       'RELAIS_ERR_CONFIG_INVALID',

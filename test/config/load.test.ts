@@ -113,3 +113,37 @@ describe('the example configuration', () => {
     expect(config.customers.tiers).toEqual(['standard', 'vip']);
   });
 });
+
+describe('CSTA link configuration', () => {
+  const link = (over: Record<string, unknown>) => ({
+    links: { csta: [{ name: 'pbx', host: 'pbx', port: 1040, ...over }] },
+  });
+
+  it('fills the defaults of a minimal client link', () => {
+    const c = validateConfig(link({}));
+    expect(c.links.csta[0]).toMatchObject({
+      mode: 'client',
+      framing: 'header',
+      namespace: 'ed3',
+      applicationSession: false,
+    });
+  });
+
+  it('names what a link lacks or gets wrong', () => {
+    expect(problemsOf(() => validateConfig(link({ host: undefined })))).toContain(
+      'links.csta[0]: client mode needs host and port',
+    );
+    expect(problemsOf(() => validateConfig(link({ mode: 'server' })))).toContain(
+      'links.csta[0]: server mode needs listen.port',
+    );
+    expect(problemsOf(() => validateConfig(link({ framing: 'lines' })))).toContain('links.csta[0].framing');
+    expect(problemsOf(() => validateConfig(link({ devices: [{ id: '2001', kind: 'phone' }] })))).toContain(
+      'links.csta[0].devices[0].kind',
+    );
+    expect(problemsOf(() => validateConfig(link({ tls: { certFile: 'a.pem' } })))).toContain(
+      'links.csta[0].tls: certFile and keyFile go together',
+    );
+    const two = { links: { csta: [link({}).links.csta[0], link({}).links.csta[0]] } };
+    expect(problemsOf(() => validateConfig(two))).toContain('another link is already named "pbx"');
+  });
+});
