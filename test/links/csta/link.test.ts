@@ -322,7 +322,14 @@ describe('CSTA link in server mode (the switch connects to Relais)', () => {
       port: undefined,
       listen: { host: '127.0.0.1', port: 0 },
       ...(pki
-        ? { tls: { certFile: pki.server.certFile, keyFile: pki.server.keyFile, caFile: pki.caFile, requireClientCert: true } }
+        ? {
+            tls: {
+              certFile: pki.server.certFile,
+              keyFile: pki.server.keyFile,
+              caFile: pki.caFile,
+              requireClientCert: true,
+            },
+          }
         : {}),
     });
     const link = await startCstaLink(config, {
@@ -340,7 +347,11 @@ describe('CSTA link in server mode (the switch connects to Relais)', () => {
     });
     const port = link.listener?.address.port as number;
     const tls = pki
-      ? { ca: pki.ca, servername: 'localhost', ...(clientCert === 'good' ? { cert: pki.client.cert, key: pki.client.key } : {}) }
+      ? {
+          ca: pki.ca,
+          servername: 'localhost',
+          ...(clientCert === 'good' ? { cert: pki.client.cert, key: pki.client.key } : {}),
+        }
       : undefined;
     return { sim, link, records, connect: () => sim.connect({ host: '127.0.0.1', port, tls }) };
   }
