@@ -16,8 +16,11 @@ const DEVICE_CHOICES: ReadonlySet<string> = new Set<DeviceChoice>([
 ]);
 /** `deviceIdentifier`, and `numberDialed` in RedirectionDeviceID (ECMA-269 §12.2.19). */
 const DEVICE_IDENTIFIERS: ReadonlySet<string> = new Set(['deviceIdentifier', 'numberDialed', 'numberdialed']);
-/** Vendor extensions (ECMA-323 §9 CSTACommonArguments) are never the value of a choice. */
-const EXTENSIONS: ReadonlySet<string> = new Set(['extensions', 'privateData']);
+/**
+ * Vendor extensions (CSTACommonArguments `extensions`) are never the value of a choice. (Not
+ * `privateData`: that is also an ECMA-269 error category.)
+ */
+const EXTENSIONS: ReadonlySet<string> = new Set(['extensions']);
 
 export function childNamed(el: XmlElement, name: string, also?: readonly string[]): XmlElement | undefined {
   for (const child of el.children) {
@@ -155,7 +158,8 @@ function writeDevice(ref: DeviceRef, name: string, plain: boolean): string {
   if (ref.choice !== undefined) return element(name, `<${ref.choice}/>`);
   const tonAttr =
     ref.typeOfNumber === undefined ? '' : ` typeOfNumber="${escapeAttribute(ref.typeOfNumber)}"`;
-  if (plain) return `<${name}${tonAttr}>${escapeText(ref.id)}</${name}>`;
+  // An empty identifier as plain text would read back as no device at all.
+  if (plain && ref.id !== '') return `<${name}${tonAttr}>${escapeText(ref.id)}</${name}>`;
   return element(name, `<deviceIdentifier${tonAttr}>${escapeText(ref.id)}</deviceIdentifier>`);
 }
 

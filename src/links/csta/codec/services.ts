@@ -98,7 +98,8 @@ export const SERVICE_SCHEMAS: { readonly [T in ServiceType]: ServiceSchema<T> } 
   // ECMA-269 §20.1, route registration: RouteRegister, RouteRegisterCancel, RouteRegisterAbort.
   RouteRegister: {
     root: 'RouteRegister',
-    fields: { routingDevice: { kind: 'text', path: ['routingDevice'] } },
+    // ECMA-269 spells it "routeing" (ASN.1 routeingDevice); the model field keeps the plain spelling.
+    fields: { routingDevice: { kind: 'text', path: ['routeingDevice'] } },
   },
   RouteRegisterResponse: {
     root: 'RouteRegisterResponse',

@@ -88,7 +88,7 @@ class Scan {
     const nameEnd = scanName(this.text, lt + 1);
     if (nameEnd < 0) return -1;
     const raw = this.raw;
-    raw.length = 0;
+    if (raw.length !== 0) raw.length = 0;
     const end = readAttributes(this.text, nameEnd, raw);
     if (end < 0) return -1;
     this.count += 1;
@@ -130,26 +130,31 @@ class Scan {
     return true;
   }
 
-  /** Attributes by local name without namespace declarations; null on a duplicate or unbound prefix. */
+  /**
+   * Attributes by local name without namespace declarations; null on an unbound prefix or a
+   * duplicate (Namespaces in XML §6.3: no two attributes with the same expanded name).
+   */
   private attributes(
     raw: string[],
     bindings: Record<string, string> | undefined,
   ): Record<string, string> | undefined | null {
     let attrs: Record<string, string> | undefined;
-    const seen = new Set<string>();
+    const expanded: string[] = [];
     for (let i = 0; i < raw.length; i += 2) {
       const name = raw[i] as string;
-      const { prefix, local } = splitName(name);
-      let expanded = name;
-      if (prefix === 'xmlns') {
-        expanded = `{${XMLNS_NAMESPACE}}${local}`;
-      } else if (prefix !== '') {
-        const uri = prefix === 'xml' ? undefined : this.resolve(prefix, bindings);
-        if (uri === undefined || uri === '') return null;
-        expanded = `{${uri}}${local}`;
+      const colon = name.indexOf(':');
+      const prefix = colon === -1 ? '' : name.slice(0, colon);
+      const local = colon === -1 ? name : name.slice(colon + 1);
+      let uri = '';
+      if (prefix === 'xmlns') uri = XMLNS_NAMESPACE;
+      else if (prefix !== '') {
+        const bound = prefix === 'xml' ? undefined : this.resolve(prefix, bindings);
+        if (bound === undefined || bound === '') return null;
+        uri = bound;
       }
-      if (seen.has(expanded)) return null;
-      seen.add(expanded);
+      const key = uri === '' ? name : `{${uri}}${local}`;
+      if (expanded.includes(key)) return null;
+      expanded.push(key);
       if (prefix === 'xmlns' || name === 'xmlns') continue;
       attrs ??= Object.create(null) as Record<string, string>;
       attrs[local] = raw[i + 1] as string;
@@ -240,13 +245,6 @@ function scanName(text: string, from: number): number {
   return p > partStart ? p : -1;
 }
 
-function splitName(name: string): { prefix: string; local: string } {
-  const colon = name.indexOf(':');
-  return colon === -1
-    ? { prefix: '', local: name }
-    : { prefix: name.slice(0, colon), local: name.slice(colon + 1) };
-}
-
 function skipSpace(text: string, from: number): number {
   let p = from;
   for (;;) {
@@ -286,13 +284,22 @@ function decodeReferences(s: string): string | undefined {
   return out + s.slice(from);
 }
 
-const PREDEFINED: Readonly<Record<string, string>> = { lt: '<', gt: '>', amp: '&', quot: '"', apos: "'" };
 const HEX_REF = /^#x[0-9A-Fa-f]+$/;
 const DEC_REF = /^#[0-9]+$/;
 
 function referenceValue(name: string): string | undefined {
-  const predefined = Object.hasOwn(PREDEFINED, name) ? PREDEFINED[name] : undefined;
-  if (predefined !== undefined) return predefined;
+  switch (name) {
+    case 'lt':
+      return '<';
+    case 'gt':
+      return '>';
+    case 'amp':
+      return '&';
+    case 'quot':
+      return '"';
+    case 'apos':
+      return "'";
+  }
   let code: number;
   if (HEX_REF.test(name)) code = Number.parseInt(name.slice(2), 16);
   else if (DEC_REF.test(name)) code = Number.parseInt(name.slice(1), 10);

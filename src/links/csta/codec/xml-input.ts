@@ -71,11 +71,17 @@ function utf16Text(buf: Buffer): TextResult | undefined {
   return { ok: true, text: body.toString('utf16le') };
 }
 
+/**
+ * windows-1252 is ISO-8859-1 except for 0x80–0x9F, where it has printable characters (€, quotes,
+ * dashes). Node's TextDecoder decodes that range as ISO-8859-1, so the table is here.
+ */
+const CP1252_HIGH =
+  '\u20ac\u0081\u201a\u0192\u201e\u2026\u2020\u2021\u02c6\u2030\u0160\u2039\u0152\u008d\u017d\u008f' +
+  '\u0090\u2018\u2019\u201c\u201d\u2022\u2013\u2014\u02dc\u2122\u0161\u203a\u0153\u009d\u017e\u0178';
+
 function decodeWindows1252(buf: Buffer): TextResult {
-  try {
-    return { ok: true, text: new TextDecoder('windows-1252').decode(buf) };
-  } catch {
-    // A Node.js built without ICU knows no windows-1252; ISO-8859-1 differs only in 0x80–0x9F.
-    return { ok: true, text: buf.toString('latin1') };
-  }
+  const text = buf
+    .toString('latin1')
+    .replace(/[\u0080-\u009f]/g, (c) => CP1252_HIGH[c.charCodeAt(0) - 0x80] ?? c);
+  return { ok: true, text };
 }

@@ -90,8 +90,15 @@ function createParser(b: TreeBuilder): SaxesParser<{ xmlns: true; position: true
   return p;
 }
 
+/** saxes 6 lets a high surrogate without its low half through (it reads the next character as one). */
+const UNPAIRED_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
+
 /** Parses one document with saxes. Never throws. */
 export function saxesXmlTree(text: string, limits: TreeLimits): TreeResult {
+  // Only a string from a JavaScript caller can hold one: decoded bytes never do.
+  if (UNPAIRED_SURROGATE.test(text)) {
+    return { ok: false, code: 'malformed-xml', message: 'unpaired surrogate (not an XML character)' };
+  }
   builder.reset(limits);
   try {
     parser.write(text).close();

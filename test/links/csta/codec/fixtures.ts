@@ -108,7 +108,7 @@ const deliveredAlcatel: CstaMessage = {
 };
 
 const ev =
-  (xmlBody: string, ns = NS.ed3) =>
+  (xmlBody: string, ns: string = NS.ed3) =>
   (root: string) =>
     `${DECL}<${root} xmlns="${ns}">${xmlBody}</${root}>`;
 
@@ -605,7 +605,7 @@ export const SERVICE_FIXTURES: readonly Fixture[] = [
   },
   {
     name: 'RouteRegister',
-    xml: csta('RouteRegister', '<routingDevice>7100</routingDevice>'),
+    xml: csta('RouteRegister', '<routeingDevice>7100</routeingDevice>'),
     namespace: NS.ed3,
     want: { type: 'RouteRegister', routingDevice: '7100' },
   },
