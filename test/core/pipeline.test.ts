@@ -6,9 +6,9 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { EventBus, type RelaisEvents } from '../../src/core/event-bus.js';
 import { startPipeline } from '../../src/core/pipeline.js';
 import { CallTracker } from '../../src/core/tracker.js';
-import { CustomerDirectory } from '../../src/customers/directory.js';
 import { createCallRecordWriter, selectCallRecords } from '../../src/history/call-records.js';
 import type { CallEvent } from '../../src/model/call.js';
+import { testDirectory } from '../helpers/directory.js';
 import { frNormalise } from '../helpers/numbers.js';
 import { openTestDb, STORE_KINDS, type TestDb } from '../helpers/stores.js';
 
@@ -25,14 +25,7 @@ describe.each(STORE_KINDS)('call pipeline on %s', (kind) => {
     const errors: unknown[] = [];
     const bus = new EventBus<RelaisEvents>({ onError: (_topic, err) => errors.push(err) });
     const tracker = new CallTracker({ normalise: frNormalise, bus, clearGraceMs: 0 });
-    const directory = new CustomerDirectory({
-      db: t.db,
-      normalise: frNormalise,
-      cacheSize: 100,
-      recentPurchases: 3,
-      recentInteractions: 3,
-      tiers: ['standard', 'vip'],
-    });
+    const directory = testDirectory(t.db, { cacheSize: 100 });
     const writer = createCallRecordWriter({ db: t.db, batchSize: 50, flushMs: 5 });
     const written: Promise<void>[] = [];
     const stop = startPipeline({

@@ -4,6 +4,7 @@ import { CallTracker, type CallTrackerOptions } from '../../src/core/tracker.js'
 import { isRelaisError } from '../../src/errors.js';
 import type { Call, CallEvent, CallEventType, CallRecord } from '../../src/model/call.js';
 import type { NormalisedNumber } from '../../src/model/number.js';
+import { prng } from '../helpers/prng.js';
 
 /** A tiny stand-in for src/numbers: enough kinds to check how the tracker uses them. */
 function normalise(raw: string | undefined): NormalisedNumber {
@@ -646,18 +647,6 @@ describe('CallTracker: memory, shutdown and the pipeline', () => {
     });
   });
 });
-
-/** Deterministic PRNG (mulberry32), so that a failing permutation can be replayed. */
-function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 function shuffledWithDuplicates(events: readonly CallEvent[], random: () => number): CallEvent[] {
   const out: CallEvent[] = [];

@@ -2,21 +2,11 @@
 import { Readable } from 'node:stream';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { importCustomersCsv } from '../../src/customers/csv-import.js';
-import { CustomerDirectory } from '../../src/customers/directory.js';
+import type { CustomerDirectory } from '../../src/customers/directory.js';
 import { isRelaisError } from '../../src/errors.js';
-import { frNormalise } from '../helpers/numbers.js';
+import { testDirectory } from '../helpers/directory.js';
+import { prng } from '../helpers/prng.js';
 import { openTestDb, type TestDb } from '../helpers/stores.js';
-
-function prng(seed: number) {
-  let s = seed >>> 0;
-  return () => {
-    s = (s + 0x6d2b79f5) >>> 0;
-    let x = s;
-    x = Math.imul(x ^ (x >>> 15), x | 1);
-    x ^= x + Math.imul(x ^ (x >>> 7), x | 61);
-    return ((x ^ (x >>> 14)) >>> 0) / 2 ** 32;
-  };
-}
 
 const ALPHABET = [
   'a',
@@ -45,14 +35,7 @@ describe('CSV import fuzz', () => {
   let dir: CustomerDirectory;
   beforeAll(async () => {
     t = await openTestDb('pglite');
-    dir = new CustomerDirectory({
-      db: t.db,
-      normalise: frNormalise,
-      cacheSize: 10,
-      recentPurchases: 1,
-      recentInteractions: 1,
-      tiers: ['standard', 'vip'],
-    });
+    dir = testDirectory(t.db, { cacheSize: 10, recentPurchases: 1, recentInteractions: 1 });
   });
   afterAll(async () => {
     await t.drop();

@@ -1,9 +1,9 @@
 import { Readable } from 'node:stream';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { importCustomersCsv } from '../../src/customers/csv-import.js';
-import { CustomerDirectory } from '../../src/customers/directory.js';
+import type { CustomerDirectory } from '../../src/customers/directory.js';
 import { isRelaisError } from '../../src/errors.js';
-import { frNormalise } from '../helpers/numbers.js';
+import { testDirectory } from '../helpers/directory.js';
 import { openTestDb, STORE_KINDS, type TestDb } from '../helpers/stores.js';
 
 const csv = (text: string) => Readable.from([Buffer.from(text, 'utf8')]);
@@ -20,14 +20,7 @@ describe.each(STORE_KINDS)('CSV import on %s', (kind) => {
   });
   beforeEach(async () => {
     await t.db.query('truncate customers cascade');
-    dir = new CustomerDirectory({
-      db: t.db,
-      normalise: frNormalise,
-      cacheSize: 100,
-      recentPurchases: 3,
-      recentInteractions: 3,
-      tiers: ['standard', 'vip'],
-    });
+    dir = testDirectory(t.db, { cacheSize: 100 });
   });
 
   const count = async (table: string) =>

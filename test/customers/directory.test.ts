@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { CustomerDirectory } from '../../src/customers/directory.js';
 import { isRelaisError } from '../../src/errors.js';
+import { testDirectory } from '../helpers/directory.js';
 import { frNormalise } from '../helpers/numbers.js';
 import { openTestDb, STORE_KINDS, type TestDb } from '../helpers/stores.js';
 
@@ -18,13 +19,9 @@ describe.each(STORE_KINDS)('customer directory on %s', (kind) => {
   beforeEach(async () => {
     await t.db.query('truncate customers cascade');
     changes.length = 0;
-    dir = new CustomerDirectory({
-      db: t.db,
-      normalise: frNormalise,
-      cacheSize: 1000,
+    dir = testDirectory(t.db, {
       recentPurchases: 2,
       recentInteractions: 2,
-      tiers: ['standard', 'vip'],
       onChange: (id, numbers) => changes.push({ id, numbers }),
     });
   });

@@ -7,6 +7,7 @@ import {
   FRENCH_REGIONS,
   type NumberPlan,
 } from '../../src/numbers/index.js';
+import { prng } from '../helpers/prng.js';
 
 const PLANS = {
   FR: { defaultCountry: 'FR', extensionMaxLength: 6 },
@@ -381,18 +382,6 @@ describe('createRegionLookup', () => {
     expect(() => createRegionLookup([{ name: 'X', prefixes: [prefix] }])).toThrow(/bad prefix/);
   });
 });
-
-/** mulberry32: a tiny seeded PRNG, so the fuzz inputs are the same on every run. */
-function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 const PHONEISH = '0123456789+ .-()/;@:<>"tel:sip:x#*';
 

@@ -6,10 +6,11 @@
 import type { FastifyInstance, InjectOptions, LightMyRequestResponse } from 'fastify';
 import pino from 'pino';
 import { Registry } from 'prom-client';
-import { CustomerDirectory } from '../../src/customers/directory.js';
+import type { CustomerDirectory } from '../../src/customers/directory.js';
 import type { CallEvent } from '../../src/model/call.js';
 import { buildServer, type ServerDeps } from '../../src/server/app.js';
 import type { Db, Queryable } from '../../src/store/db.js';
+import { testDirectory } from '../helpers/directory.js';
 import { frNormalise } from '../helpers/numbers.js';
 import { openTestDb, type TestDb } from '../helpers/stores.js';
 
@@ -73,14 +74,7 @@ export interface Harness {
 export async function startHarness(overrides: Partial<ServerDeps> = {}): Promise<Harness> {
   const t: TestDb = await openTestDb('pglite');
   const db = new FlakyDb(t.db);
-  const directory = new CustomerDirectory({
-    db,
-    normalise: frNormalise,
-    cacheSize: 1000,
-    recentPurchases: 3,
-    recentInteractions: 3,
-    tiers: ['standard', 'vip'],
-  });
+  const directory = testDirectory(db);
   const logs: string[] = [];
   const logger = pino({ level: 'debug' }, { write: (s: string) => void logs.push(s) });
   const metrics = new Registry();
