@@ -19,6 +19,9 @@ import { deviceKey, displayNameOf, rawNumberOf } from './codec/index.js';
 import type { ConnectionRef, CstaEvent, DeviceRef } from './messages.js';
 
 const OUTBOUND = new Set(['Originated', 'ServiceInitiated', 'NetworkReached']);
+const ENDINGS = new Set(['ConnectionCleared', 'CallCleared']);
+/** Events for a call id that ended this recently belong to that call (late monitors), not a new one. */
+const ENDED_MEMORY_MS = 30_000;
 
 export type DeviceKind = 'agent' | 'acd' | 'routePoint';
 
@@ -42,6 +45,8 @@ export class CallMapper {
   readonly #opts: Required<CallMapperOptions>;
   readonly #calls = new Map<string, CallState>();
   readonly #aliases = new Map<string, string>();
+  /** Call ids that ended, and when: later events of their other parties are not new calls. */
+  readonly #ended = new Map<string, number>();
   /** The aliases of each call, so forgetting a call does not scan every alias. */
   readonly #aliasesOf = new Map<string, string[]>();
 
@@ -58,8 +63,12 @@ export class CallMapper {
     const rawId = ev.connection?.callId;
     if (rawId === undefined) return [];
     const id = this.#aliases.get(rawId) ?? rawId;
-    // Outbound calls (an agent dialling out) are not followed yet: they must not look inbound.
-    if (OUTBOUND.has(ev.name) && !this.#calls.has(id)) return [];
+    if (!this.#calls.has(id)) {
+      // Outbound calls (an agent dialling out) are not followed yet: they must not look inbound.
+      // A clear for a call we do not follow (or just ended) says nothing worth a new call.
+      if (OUTBOUND.has(ev.name) || ENDINGS.has(ev.name)) return [];
+      if (this.#recentlyEnded(id, at)) return [];
+    }
     const subject = keyOf(ev.subjectDevice) ?? ev.connection?.deviceId;
     const out: CallEvent[] = [];
     const call = this.#callFor(id, ev, at, out);
@@ -105,7 +114,7 @@ export class CallMapper {
         break;
       case 'Failed':
         out.push({ ...base, type: 'failed', cause: ev.cause ?? 'failed' });
-        this.#forget(call.id);
+        this.#forget(call.id, at);
         break;
       default:
         // Originated, ServiceInitiated, NetworkReached: outbound calls, not followed yet.
@@ -171,12 +180,22 @@ export class CallMapper {
   }
 
   #clear(call: CallState, base: { callId: string; link: string; at: number }, cause?: string): CallEvent {
-    this.#forget(call.id);
+    this.#forget(call.id, base.at);
     return { ...base, type: 'cleared', cause };
   }
 
-  #forget(id: string): void {
+  #recentlyEnded(id: string, at: number): boolean {
+    const ended = this.#ended.get(id);
+    return ended !== undefined && at - ended < ENDED_MEMORY_MS;
+  }
+
+  #forget(id: string, at?: number): void {
     this.#calls.delete(id);
+    if (at !== undefined) {
+      this.#ended.set(id, at);
+      if (this.#ended.size > this.#opts.maxCalls)
+        this.#ended.delete(this.#ended.keys().next().value as string);
+    }
     for (const alias of this.#aliasesOf.get(id) ?? []) this.#aliases.delete(alias);
     this.#aliasesOf.delete(id);
   }

@@ -23,7 +23,8 @@ export type SessionProblem =
   | { kind: 'framing'; code: string; message: string; fatal: boolean }
   | { kind: 'document'; code: string; message: string }
   | { kind: 'unmatched-response'; type: string; invokeId: string | undefined }
-  | { kind: 'peer-not-reading'; bufferedBytes: number };
+  | { kind: 'peer-not-reading'; bufferedBytes: number }
+  | { kind: 'handler'; type: string; message: string };
 
 export interface CstaSessionOptions {
   framing: Framing;
@@ -160,7 +161,16 @@ export class CstaSession {
         continue;
       }
       this.#opts.onTraffic?.('in', decoded.message.type);
-      this.#dispatch(decoded.message, r.frame.invokeId);
+      try {
+        this.#dispatch(decoded.message, r.frame.invokeId);
+      } catch (err) {
+        // A failure in our own handling of one message must not cost the connection.
+        this.#opts.onProblem({
+          kind: 'handler',
+          type: decoded.message.type,
+          message: err instanceof Error ? err.message : String(err),
+        });
+      }
     }
   }
 

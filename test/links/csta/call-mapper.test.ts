@@ -256,4 +256,46 @@ describe('CSTA events → call events', () => {
     expect(m.map(ev({ name: 'Delivered' }), 1)).toEqual([]);
     expect(m.map(ev({ name: 'Originated', connection: { callId: 'O1' }, ...caller }), 1)).toEqual([]);
   });
+
+  it('does not take the late events of a call that ended for a new call', () => {
+    const m = mapper();
+    m.map(
+      ev({
+        name: 'Established',
+        connection: { callId: 'E1', deviceId: '2001' },
+        subjectDevice: dev('2001'),
+        ...caller,
+      }),
+      1,
+    );
+    expect(
+      types(
+        m.map(ev({ name: 'ConnectionCleared', connection: { callId: 'E1' }, subjectDevice: dev('2001') }), 2),
+      ),
+    ).toEqual(['cleared']);
+    expect(
+      m.map(
+        ev({ name: 'ConnectionCleared', connection: { callId: 'E1' }, subjectDevice: dev('0612345678') }),
+        3,
+      ),
+    ).toEqual([]);
+    expect(m.map(ev({ name: 'CallCleared', connection: { callId: 'E1' } }), 4)).toEqual([]);
+    expect(m.map(ev({ name: 'Held', connection: { callId: 'E1' }, subjectDevice: dev('2001') }), 5)).toEqual(
+      [],
+    );
+    expect(m.size).toBe(0);
+    // A switch reusing the id much later is a new call.
+    expect(
+      types(
+        m.map(
+          ev({ name: 'Delivered', connection: { callId: 'E1' }, subjectDevice: dev('3001'), ...caller }),
+          60_000,
+        ),
+      ),
+    ).toEqual(['offered']);
+  });
+
+  it('ignores a clear for a call it never followed', () => {
+    expect(mapper().map(ev({ name: 'CallCleared', connection: { callId: 'X9' } }), 1)).toEqual([]);
+  });
 });

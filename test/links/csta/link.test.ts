@@ -200,6 +200,30 @@ describe('CSTA link with the switch simulator over TCP', () => {
     ).toBe(1);
   });
 
+  it('follows a ring-no-answer forward (Diverted) to the agent who answers', async () => {
+    const env = await setUp({ sim: { ringNoAnswerMs: 30 } });
+    const outcome = await env.sim.placeCall({
+      ani: '0612345678',
+      dnis: '0800999999',
+      ringNoAnswer: true,
+      talkMs: 10,
+    }).done;
+    expect(outcome.result).toBe('answered');
+    const rec = await env.nextRecord();
+    expect(rec.outcome).toBe('answered');
+    expect(rec.device).toBe(outcome.agent);
+    expect(rec.waitMs).toBeGreaterThanOrEqual(25);
+  });
+
+  it('records a call offered to a busy extension as failed', async () => {
+    const env = await setUp();
+    env.sim.setDeviceBusy('2002', true);
+    const outcome = await env.sim.placeCall({ ani: '0612345678', dnis: '0800999999', routePoint: '2002' })
+      .done;
+    expect(outcome.result).toBe('failed');
+    expect(await env.nextRecord()).toMatchObject({ outcome: 'failed', cause: 'busy' });
+  });
+
   it('keeps a withheld caller withheld', async () => {
     const env = await setUp();
     await env.sim.placeCall({ presentation: 'restricted', dnis: '0800999999', talkMs: 10 }).done;
