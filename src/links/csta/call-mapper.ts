@@ -18,7 +18,8 @@ import type { CallEvent } from '../../model/call.js';
 import { deviceKey, displayNameOf, rawNumberOf } from './codec/index.js';
 import type { ConnectionRef, CstaEvent, DeviceRef } from './messages.js';
 
-const OUTBOUND = new Set(['Originated', 'ServiceInitiated', 'NetworkReached']);
+/** Before Originated an outbound call has no number yet; after it, NetworkReached adds nothing we record. */
+const OUTBOUND = new Set(['ServiceInitiated', 'NetworkReached']);
 const ENDINGS = new Set(['ConnectionCleared', 'CallCleared']);
 /** Events for a call id that ended this recently belong to that call (late monitors), not a new one. */
 const ENDED_MEMORY_MS = 30_000;
@@ -64,7 +65,7 @@ export class CallMapper {
     if (rawId === undefined) return [];
     const id = this.#aliases.get(rawId) ?? rawId;
     if (!this.#calls.has(id)) {
-      // Outbound calls (an agent dialling out) are not followed yet: they must not look inbound.
+      // An outbound call starts at Originated (ANI: the agent's extension; DNIS: the number dialled).
       // A clear for a call we do not follow (or just ended) says nothing worth a new call.
       if (OUTBOUND.has(ev.name) || ENDINGS.has(ev.name)) return [];
       if (this.#recentlyEnded(id, at)) return [];
@@ -116,8 +117,11 @@ export class CallMapper {
         out.push({ ...base, type: 'failed', cause: ev.cause ?? 'failed' });
         this.#forget(call.id, at);
         break;
+      case 'Originated':
+        call.device = subject ?? call.caller;
+        break;
       default:
-        // Originated, ServiceInitiated, NetworkReached: outbound calls, not followed yet.
+        // ServiceInitiated, NetworkReached: nothing the call record keeps.
         break;
     }
     return out;

@@ -254,7 +254,9 @@ describe('CSTA events → call events', () => {
   it('ignores events without a call id and outbound-only events', () => {
     const m = mapper();
     expect(m.map(ev({ name: 'Delivered' }), 1)).toEqual([]);
-    expect(m.map(ev({ name: 'Originated', connection: { callId: 'O1' }, ...caller }), 1)).toEqual([]);
+    expect(
+      m.map(ev({ name: 'ServiceInitiated', connection: { callId: 'O1', deviceId: '2001' } }), 1),
+    ).toEqual([]);
   });
 
   it('does not take the late events of a call that ended for a new call', () => {
@@ -297,5 +299,44 @@ describe('CSTA events → call events', () => {
 
   it('ignores a clear for a call it never followed', () => {
     expect(mapper().map(ev({ name: 'CallCleared', connection: { callId: 'X9' } }), 1)).toEqual([]);
+  });
+
+  it('follows an outbound call from Originated: the agent extension calls out', () => {
+    const m = mapper();
+    const out = m.map(
+      ev({
+        name: 'Originated',
+        connection: { callId: 'O2', deviceId: '2001' },
+        subjectDevice: dev('2001'),
+        callingDevice: dev('2001'),
+        calledDevice: dev('0144556677'),
+      }),
+      1,
+    );
+    expect(out).toMatchObject([{ type: 'offered', callId: 'O2', ani: '2001', dnis: '0144556677' }]);
+    expect(
+      types(
+        m.map(
+          ev({
+            name: 'Established',
+            connection: { callId: 'O2', deviceId: '0144556677' },
+            subjectDevice: dev('0144556677'),
+          }),
+          2,
+        ),
+      ),
+    ).toEqual(['connected']);
+    expect(
+      types(
+        m.map(
+          ev({
+            name: 'ConnectionCleared',
+            connection: { callId: 'O2', deviceId: '2001' },
+            subjectDevice: dev('2001'),
+          }),
+          3,
+        ),
+      ),
+    ).toEqual(['cleared']);
   });
 });
