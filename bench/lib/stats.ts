@@ -1,10 +1,11 @@
-/** Latency percentiles and rates. Latencies are in microseconds. */
+/** Latency percentiles and rates. Latencies are in microseconds unless a caller says otherwise. */
 
 export interface LatencyStats {
   count: number;
   p50: number;
   p90: number;
   p99: number;
+  p999: number;
   max: number;
   mean: number;
 }
@@ -21,6 +22,7 @@ export function latencyStats(latencies: Float64Array, keep?: (i: number) => bool
     p50: percentile(picked, 0.5),
     p90: percentile(picked, 0.9),
     p99: percentile(picked, 0.99),
+    p999: percentile(picked, 0.999),
     max: n > 0 ? (picked[n - 1] as number) : 0,
     mean: n > 0 ? sum / n : 0,
   };

@@ -1,6 +1,8 @@
 /**
  * Fresh, migrated databases for one run: PGlite in a temporary directory, or a new PostgreSQL
  * database `relais_bench_<pid>` created through the admin URL. `dispose` removes either.
+ * A PGlite database may instead live in a given directory, which `dispose` keeps (to reuse an
+ * imported directory across runs).
  */
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -26,8 +28,24 @@ export interface BenchStore {
   dispose(): Promise<void>;
 }
 
-export async function openBenchStore(kind: StoreKind, poolSize: number): Promise<BenchStore> {
-  const store = kind === 'pglite' ? await openPgliteStore() : await openPostgresStore(poolSize);
+export interface BenchStoreOptions {
+  /** PGlite only: open (or create) the database in this directory, and keep it at `dispose`. */
+  keepDir?: string;
+}
+
+export async function openBenchStore(
+  kind: StoreKind,
+  poolSize: number,
+  opts: BenchStoreOptions = {},
+): Promise<BenchStore> {
+  if (opts.keepDir !== undefined && kind !== 'pglite')
+    throw new Error('only a PGlite database can be kept in a directory');
+  const store =
+    kind === 'pglite'
+      ? opts.keepDir !== undefined
+        ? await openKeptPgliteStore(opts.keepDir)
+        : await openPgliteStore()
+      : await openPostgresStore(poolSize);
   try {
     await migrate(store.db);
   } catch (e) {
@@ -47,6 +65,18 @@ async function openPgliteStore(): Promise<BenchStore> {
     dispose: once(async () => {
       await db.close().catch(() => {});
       rmSync(dir, { recursive: true, force: true });
+    }),
+  };
+}
+
+async function openKeptPgliteStore(dir: string): Promise<BenchStore> {
+  const db = await openPglite(dir);
+  return {
+    kind: 'pglite',
+    db,
+    location: dir,
+    dispose: once(async () => {
+      await db.close().catch(() => {});
     }),
   };
 }
