@@ -668,7 +668,8 @@ async function main(): Promise<void> {
   }
   report.machine.loadAverage.end = load1();
   report.targets = targets(report);
-  const file = writeCstaJson(OUT_DIR, report);
+  const part = o.parts.route && o.parts.parse ? undefined : o.parts.route ? 'route' : 'parse';
+  const file = writeCstaJson(OUT_DIR, report, part);
   console.log(`\n== summary ==\n${summaryTable(report)}\n\nwrote ${file}`);
 }
 

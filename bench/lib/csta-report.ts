@@ -248,9 +248,10 @@ function align(rows: string[][]): string[] {
   );
 }
 
-export function writeCstaJson(dir: string, report: CstaReport): string {
+/** `csta-<store>.json`, or `csta-<store>-<part>.json` for a run of one part (it must not replace a whole run's). */
+export function writeCstaJson(dir: string, report: CstaReport, part?: string): string {
   mkdirSync(dir, { recursive: true });
-  const file = path.join(dir, `csta-${report.store}.json`);
+  const file = path.join(dir, `csta-${report.store}${part ? `-${part}` : ''}.json`);
   writeFileSync(file, `${JSON.stringify(report, null, 2)}\n`);
   return file;
 }
