@@ -54,7 +54,7 @@ import type {
   CallState,
   EpochMs,
 } from '../model/call.js';
-import type { NormalisedNumber } from '../model/number.js';
+import { dialString, type NormalisedNumber } from '../model/number.js';
 import type { EventBus, RelaisEvents } from './event-bus.js';
 
 export interface Clock {
@@ -510,8 +510,8 @@ export function toRecord(call: Call): CallRecord {
     transfers: call.transfers,
     outcome: outcomeOf(call),
   };
-  setOptional(record, 'ani', dialable(call.ani.number));
-  setOptional(record, 'dnis', dialable(call.dnis.number));
+  setOptional(record, 'ani', dialString(call.ani.number));
+  setOptional(record, 'dnis', dialString(call.dnis.number));
   setOptional(record, 'customerId', call.customerId);
   setOptional(record, 'queue', call.queue);
   setOptional(record, 'agentId', call.agentId);
@@ -527,12 +527,6 @@ function outcomeOf(call: Call): CallOutcome {
   // The caller reached a queue or a ringing phone and hung up before anyone answered.
   if (call.queuedAt !== undefined || call.alertingAt !== undefined) return 'abandoned';
   return 'unanswered';
-}
-
-function dialable(n: NormalisedNumber): string | undefined {
-  if (n.kind === 'e164') return n.e164;
-  if (n.kind === 'extension') return n.extension;
-  return undefined;
 }
 
 function fingerprint(ev: Checked): string {

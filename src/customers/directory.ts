@@ -102,11 +102,6 @@ export class CustomerDirectory {
     };
   }
 
-  /** From memory only: the cached result, or undefined when this number was never looked up. */
-  peek(e164: string): LookupResult | undefined {
-    return this.cache.get(e164);
-  }
-
   /** The hot path. Withheld, unknown and internal numbers are never looked up. */
   lookupNumber(n: NormalisedNumber): LookupResult | Promise<LookupResult> {
     return n.kind === 'e164' ? this.lookup(n.e164) : NO_MATCH;

@@ -41,19 +41,9 @@ export type NormalisedNumber =
 
 export type NumberKind = NormalisedNumber['kind'];
 
-/** The key under which a number is looked up in the customer directory, or undefined if it has none. */
-export function lookupKey(n: NormalisedNumber): string | undefined {
-  return n.kind === 'e164' ? n.e164 : undefined;
-}
-
-/** A short printable form: the E.164, the extension, or the kind. */
-export function displayNumber(n: NormalisedNumber): string {
-  switch (n.kind) {
-    case 'e164':
-      return n.e164;
-    case 'extension':
-      return n.extension;
-    default:
-      return n.kind;
-  }
+/** The number as dialled inside Relais: the E.164 or the extension; undefined for the other kinds. */
+export function dialString(n: NormalisedNumber): string | undefined {
+  if (n.kind === 'e164') return n.e164;
+  if (n.kind === 'extension') return n.extension;
+  return undefined;
 }

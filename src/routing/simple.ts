@@ -3,7 +3,7 @@
  * engine of the routing issue replaces it behind the same `Router` signature.
  */
 import type { RouteDecision, RouteQuery, Router } from '../model/call.js';
-import type { NormalisedNumber } from '../model/number.js';
+import { dialString, type NormalisedNumber } from '../model/number.js';
 
 export interface SimpleRoutes {
   /** DNIS in any format → destination device. */
@@ -11,21 +11,14 @@ export interface SimpleRoutes {
   default?: string;
 }
 
-/** The number a DNIS is matched on: E.164 or extension; others match nothing. */
-function keyOf(n: NormalisedNumber): string | undefined {
-  if (n.kind === 'e164') return n.e164;
-  if (n.kind === 'extension') return n.extension;
-  return undefined;
-}
-
 export function createSimpleRouter(plan: SimpleRoutes, normalise: (raw: string) => NormalisedNumber): Router {
   const table = new Map<string, string>();
   for (const [dnis, device] of Object.entries(plan.routes)) {
-    const key = keyOf(normalise(dnis)) ?? dnis;
+    const key = dialString(normalise(dnis)) ?? dnis;
     table.set(key, device);
   }
   return (q: RouteQuery): RouteDecision => {
-    const key = keyOf(normalise(q.dnis));
+    const key = dialString(normalise(q.dnis));
     const device = key === undefined ? undefined : table.get(key);
     if (device !== undefined)
       return { callId: q.callId, target: { kind: 'device', device }, priority: 0, reason: `dnis ${key}` };
