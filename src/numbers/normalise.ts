@@ -315,15 +315,30 @@ function normaliseString(raw: string, plan: CompiledPlan): NormalisedNumber {
  */
 export function createNormaliser(plan: NumberPlan): Normaliser {
   const compiled = compilePlan(plan);
+  // One call's numbers are normalised by the tracker, the router and the directory alike, and a
+  // DNIS recurs on every call: remember recent answers (frozen, since they are shared).
+  const recent = new Map<string, NormalisedNumber>();
   return (raw) => {
     if (raw === null || raw === undefined) return { kind: 'unavailable', raw: '' };
     // Links are JavaScript too: a number or object slipping through must not reach string methods.
     if (typeof raw !== 'string') return unknown('', 'not a string');
-    try {
-      return normaliseString(raw, compiled);
-    } catch {
-      // libphonenumber does not throw for the inputs we pass it; this is the last line of defence.
-      return unknown(raw, 'internal error');
-    }
+    const known = recent.get(raw);
+    if (known) return known;
+    const n = Object.freeze(normaliseSafely(raw, compiled));
+    if (recent.size >= MEMO_SIZE) recent.clear();
+    recent.set(raw, n);
+    return n;
   };
+}
+
+/** Raw strings whose answer is remembered; cleared wholesale when full (cheap, and bounded). */
+const MEMO_SIZE = 10_000;
+
+function normaliseSafely(raw: string, compiled: CompiledPlan): NormalisedNumber {
+  try {
+    return normaliseString(raw, compiled);
+  } catch {
+    // libphonenumber does not throw for the inputs we pass it; this is the last line of defence.
+    return unknown(raw, 'internal error');
+  }
 }
