@@ -17,6 +17,7 @@ export const ERROR_CODES = {
   RELAIS_ERR_LINK_TIMEOUT: 'A PBX did not answer a request in time.',
   RELAIS_ERR_LINK_BUSY: 'A PBX link has too many requests in flight.',
   RELAIS_ERR_LINK_DOWN: 'The PBX link is not connected.',
+  RELAIS_ERR_ROUTING_PLAN: 'The routing plan has a bad rule, queue, agent, calendar or IVR menu.',
   RELAIS_ERR_INTERNAL: 'An unexpected failure; details are logged, never returned.',
 } as const;
 
