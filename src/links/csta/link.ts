@@ -322,7 +322,10 @@ export class CstaLink {
   #onProblem(p: SessionProblem): void {
     const code = 'code' in p ? p.code : p.kind;
     this.#d.metrics.problems.inc({ link: this.name, kind: p.kind, code });
-    this.#log.warn({ peer: this.#peer, problem: p }, 'protocol problem');
+    // A RouteSelect refused because the caller hung up meanwhile is a late route, not a fault.
+    if (p.kind === 'refused')
+      this.#log.info({ peer: this.#peer, problem: p }, 'the switch refused a message');
+    else this.#log.warn({ peer: this.#peer, problem: p }, 'protocol problem');
   }
 
   #setState(state: CstaLinkState): void {

@@ -23,6 +23,8 @@ export type SessionProblem =
   | { kind: 'framing'; code: string; message: string; fatal: boolean }
   | { kind: 'document'; code: string; message: string }
   | { kind: 'unmatched-response'; type: string; invokeId: string | undefined }
+  /** The switch refused a message we sent without waiting (a RouteSelect after the dialogue ended). */
+  | { kind: 'refused'; type: string; invokeId: string; code: string }
   | { kind: 'peer-not-reading'; bufferedBytes: number }
   | { kind: 'handler'; type: string; message: string };
 
@@ -60,12 +62,15 @@ interface Pending {
 }
 
 const MAX_INVOKE_ID = 9998;
+/** Messages sent without waiting whose invoke ids are remembered, to name what an error answers. */
+const REMEMBERED_SENDS = 1024;
 
 export class CstaSession {
   readonly #stream: Duplex;
   readonly #opts: CstaSessionOptions;
   readonly #decoder: FrameDecoder;
   readonly #pending = new Map<string, Pending>();
+  readonly #sent = new Map<string, string>();
   #nextInvokeId = 1;
   #closedWith: Error | undefined;
   readonly closed: Promise<Error | undefined>;
@@ -111,8 +116,15 @@ export class CstaSession {
   }
 
   /** Sends a message that expects no answer, or answers the switch with its own invoke id. */
-  send(msg: CstaMessage, invokeId: string = this.#allocateInvokeId()): void {
-    if (!this.#closedWith) this.#write(msg, invokeId);
+  send(msg: CstaMessage, invokeId?: string): void {
+    if (this.#closedWith) return;
+    if (invokeId === undefined) {
+      invokeId = this.#allocateInvokeId();
+      this.#sent.delete(invokeId);
+      this.#sent.set(invokeId, msg.type);
+      if (this.#sent.size > REMEMBERED_SENDS) this.#sent.delete(this.#sent.keys().next().value as string);
+    }
+    this.#write(msg, invokeId);
   }
 
   close(reason = 'closed by Relais'): void {
@@ -179,7 +191,17 @@ export class CstaSession {
       const key = invokeId ?? this.#pending.keys().next().value;
       const p = key === undefined ? undefined : this.#pending.get(key);
       if (!p || key === undefined) {
-        this.#opts.onProblem({ kind: 'unmatched-response', type: msg.type, invokeId });
+        const sent = invokeId === undefined ? undefined : this.#sent.get(invokeId);
+        if (sent !== undefined && invokeId !== undefined) {
+          this.#sent.delete(invokeId);
+          if (msg.type === 'CSTAErrorCode')
+            this.#opts.onProblem({
+              kind: 'refused',
+              type: sent,
+              invokeId,
+              code: `${msg.category}/${msg.value}`,
+            });
+        } else this.#opts.onProblem({ kind: 'unmatched-response', type: msg.type, invokeId });
         return;
       }
       this.#pending.delete(key);

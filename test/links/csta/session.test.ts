@@ -120,6 +120,22 @@ describe('CSTA session', () => {
     ]);
   });
 
+  it('names what a refusal answers when we sent without waiting (a late RouteSelect)', async () => {
+    const { session, sw, problems } = setUp();
+    session.send({ type: 'RouteSelect', crossRefId: 'R9', routeSelected: '3001', routeUsedReq: false });
+    await tick();
+    const invokeId = sw.received[0]?.invokeId as string;
+    expect(invokeId).toMatch(/^[0-9]{4}$/);
+    sw.send({ type: 'CSTAErrorCode', category: 'operation', value: 'invalidCrossRefId' }, invokeId);
+    // The same id answered twice: the second is not a refusal of anything we remember.
+    sw.send({ type: 'CSTAErrorCode', category: 'operation', value: 'invalidCrossRefId' }, invokeId);
+    await tick();
+    expect(problems).toEqual([
+      { kind: 'refused', type: 'RouteSelect', invokeId, code: 'operation/invalidCrossRefId' },
+      { kind: 'unmatched-response', type: 'CSTAErrorCode', invokeId },
+    ]);
+  });
+
   it('hands events and the switch requests to onMessage, in order', async () => {
     const { sw, messages } = setUp();
     sw.send({ type: 'SystemStatus', status: 'normal' }, '0042');
