@@ -50,10 +50,16 @@ describe('relais start', () => {
       body: JSON.stringify({ events }),
     });
     expect(sent.status).toBe(202);
-    const live = (await (await fetch(`${address}/api/v1/calls`, { headers: auth })).json()) as {
-      items: Array<{ id: string; state: string; customerId?: string }>;
-    };
-    expect(live.items).toMatchObject([{ id: 'e2e-1', state: 'connected', customerId: customer.id }]);
+    // The caller is identified off the event path (a lookup in the database thread): shortly after.
+    const liveCalls = async () =>
+      (
+        (await (await fetch(`${address}/api/v1/calls`, { headers: auth })).json()) as {
+          items: Array<{ id: string; state: string; customerId?: string }>;
+        }
+      ).items;
+    await expect
+      .poll(liveCalls, { timeout: 5000 })
+      .toMatchObject([{ id: 'e2e-1', state: 'connected', customerId: customer.id }]);
     // Cleared, then SIGTERM at once: the call is still in its grace window and must be recorded anyway.
     await fetch(`${address}/api/v1/call-events`, {
       method: 'POST',
