@@ -111,6 +111,13 @@ export const CstaLinkSchema = T.Object(
           default: 500,
           description: 'Longest wait for a decision before the fallback route is sent.',
         }),
+        queueWaitMs: T.Integer({
+          minimum: 0,
+          maximum: 600_000,
+          default: 4000,
+          description:
+            "Longest hold of a queued call's RouteRequest while Relais waits for an agent; then the call goes to its queue's device (ACD group). Keep it under the switch's route timeout.",
+        }),
       },
       { ...strict, default: {} },
     ),

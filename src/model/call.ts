@@ -152,10 +152,23 @@ export interface CallRecord {
 }
 
 export type RouteTarget =
-  | { kind: 'queue'; queue: string }
+  /** A queue; `device` is its ACD group on the PBX, where the call goes when no agent can be waited for. */
+  | { kind: 'queue'; queue: string; device?: string }
   | { kind: 'device'; device: string }
-  | { kind: 'agent'; agentId: string }
+  | { kind: 'agent'; agentId: string; device: string }
   | { kind: 'reject'; cause: string };
+
+/**
+ * A decision that put the call in a queue: the link holds the routing dialogue open and routes
+ * the call to the agent reserved for it, or gives up after its own wait and sends it to the
+ * queue's device.
+ */
+export interface QueuedRoute {
+  /** Resolves once an agent is reserved for the call. */
+  agent: Promise<{ agentId: string; device: string }>;
+  /** The caller hung up, or the link stopped waiting: the call leaves the queue. */
+  withdraw(reason: 'abandoned' | 'timeout'): void;
+}
 
 export interface IvrPlan {
   language?: string;
@@ -173,6 +186,8 @@ export interface RouteDecision {
   ivr?: IvrPlan;
   /** Why: the rule or default that matched, for the trace and the audit. */
   reason: string;
+  /** Present when no agent was free: wait on it (target is then the queue). */
+  queued?: QueuedRoute;
 }
 
 /** A link asks where a call should go (CSTA RouteRequest, SIP INVITE, AGI). Numbers are raw. */

@@ -80,6 +80,7 @@ export class CstaLink {
       link: deps.config.name,
       router: deps.router,
       decisionTimeoutMs: deps.config.routing.decisionTimeoutMs,
+      queueWaitMs: deps.config.routing.queueWaitMs,
       fallback: deps.config.routing.fallback ?? deps.config.routing.default,
       send: (msg) => this.#session?.send(msg),
       observe: (q) => this.#observeRouted(q),

@@ -3,7 +3,7 @@
  * routing devices. Each RouteRequest gets an answer — the decision, or the fallback when the
  * decision is late or fails, or RouteEnd when there is no fallback — never silence.
  */
-import type { RouteDecision, RouteQuery, Router } from '../../model/call.js';
+import type { QueuedRoute, RouteDecision, RouteQuery, Router } from '../../model/call.js';
 import { rawNumberOf } from './codec/index.js';
 import type { CstaMessage } from './messages.js';
 
@@ -13,6 +13,8 @@ export interface RoutingServiceOptions {
   link: string;
   router: Router;
   decisionTimeoutMs: number;
+  /** Longest hold of a queued call's dialogue before it is sent to its queue's device. */
+  queueWaitMs: number;
   fallback: string | undefined;
   send: (msg: CstaMessage) => void;
   /** Tells the core a call arrived at the routing device (so it is tracked and identified). */
@@ -27,6 +29,8 @@ interface Dialogue {
   query: RouteQuery;
   registration: string | undefined;
   tried: string[];
+  /** The queue wait in progress, if the decision queued the call. */
+  queued?: QueuedRoute;
 }
 
 export class RoutingService {
@@ -59,9 +63,12 @@ export class RoutingService {
       }
       case 'RouteUsed':
         return true;
-      case 'RouteEnd':
+      case 'RouteEnd': {
+        // The switch ended the dialogue (caller gone, or delivered): a queued call leaves its queue.
+        this.#dialogues.get(msg.crossRefId)?.queued?.withdraw('abandoned');
         this.#dialogues.delete(msg.crossRefId);
         return true;
+      }
       default:
         return false;
     }
@@ -69,6 +76,7 @@ export class RoutingService {
 
   /** The connection is gone: the switch forgets every dialogue, so do we. */
   reset(): void {
+    for (const d of this.#dialogues.values()) d.queued?.withdraw('abandoned');
     this.#dialogues.clear();
   }
 
@@ -100,7 +108,10 @@ export class RoutingService {
     let destination: string | undefined;
     let result: 'selected' | 'fallback' | 'ended' = 'selected';
     try {
-      destination = deviceOf(await this.#decide(d.query));
+      const decision = await this.#decide(d.query);
+      destination = deviceOf(decision);
+      if (decision.queued)
+        destination = (await this.#waitForAgent(crossRefId, d, decision.queued)) ?? destination;
     } catch (err) {
       this.#o.onError(err);
     }
@@ -132,6 +143,32 @@ export class RoutingService {
     this.#o.onAnswered(result, (performance.now() - started) / 1000);
   }
 
+  /**
+   * A queued call: the agent's device once one is reserved, or undefined when the caller left or
+   * `queueWaitMs` passed (the call then goes to its queue's device).
+   */
+  async #waitForAgent(crossRefId: string, d: Dialogue, queued: QueuedRoute): Promise<string | undefined> {
+    d.queued = queued;
+    let timer: NodeJS.Timeout | undefined;
+    const gaveUp = new Promise<undefined>((resolve) => {
+      timer = setTimeout(() => {
+        queued.withdraw('timeout');
+        resolve(undefined);
+      }, this.#o.queueWaitMs);
+    });
+    try {
+      const got = await Promise.race([queued.agent, gaveUp]);
+      if (got !== undefined && !this.#dialogues.has(crossRefId)) {
+        queued.withdraw('abandoned'); // frees the agent reserved for a caller who is gone
+        return undefined;
+      }
+      return got?.device;
+    } finally {
+      clearTimeout(timer);
+      d.queued = undefined;
+    }
+  }
+
   /** The decision, or a rejection once `decisionTimeoutMs` has passed. */
   #decide(q: RouteQuery): Promise<RouteDecision> {
     const decision = this.#o.router(q);
@@ -152,9 +189,9 @@ function deviceOf(d: RouteDecision): string | undefined {
     case 'device':
       return d.target.device;
     case 'queue':
-      return d.target.queue;
+      return d.target.device ?? d.target.queue;
     case 'agent':
-      return undefined; // needs the agent's device: the routing issue resolves it before here
+      return d.target.device;
     case 'reject':
       return undefined;
   }

@@ -3,7 +3,7 @@ import type { CstaMessage } from '../../../src/links/csta/messages.js';
 import { RoutingService } from '../../../src/links/csta/routing-service.js';
 import type { RouteDecision, RouteQuery, Router } from '../../../src/model/call.js';
 
-function service(router: Router, opts: { fallback?: string; timeoutMs?: number } = {}) {
+function service(router: Router, opts: { fallback?: string; timeoutMs?: number; queueWaitMs?: number } = {}) {
   const sent: CstaMessage[] = [];
   const observed: RouteQuery[] = [];
   const answered: string[] = [];
@@ -11,6 +11,7 @@ function service(router: Router, opts: { fallback?: string; timeoutMs?: number }
     link: 'pbx',
     router,
     decisionTimeoutMs: opts.timeoutMs ?? 50,
+    queueWaitMs: opts.queueWaitMs ?? 200,
     fallback: opts.fallback,
     send: (m) => sent.push(m),
     observe: (q) => observed.push(q),
@@ -33,6 +34,25 @@ const to =
   (q) => ({ callId: q.callId, target: { kind: 'device', device }, priority: 0, reason: 'test' });
 const settle = () => new Promise((r) => setTimeout(r, 0));
 
+/** A router that queues every call; the test reserves an agent or not. */
+function queueing() {
+  const withdrawn: string[] = [];
+  let assign: (a: { agentId: string; device: string }) => void = () => {};
+  const router: Router = (q) => ({
+    callId: q.callId,
+    target: { kind: 'queue', queue: 'support', device: '3001' },
+    priority: 0,
+    reason: 'test',
+    queued: {
+      agent: new Promise((resolve) => {
+        assign = resolve;
+      }),
+      withdraw: (why) => withdrawn.push(why),
+    },
+  });
+  return { router, withdrawn, assign: (a: { agentId: string; device: string }) => assign(a) };
+}
+
 describe('CSTA routing service', () => {
   it('answers a RouteRequest with RouteSelect carrying the decision, after telling the core about the call', async () => {
     const t = service(to('3001'));
@@ -51,6 +71,40 @@ describe('CSTA routing service', () => {
       },
     ]);
     expect(t.answered).toEqual(['selected']);
+  });
+
+  it('holds a queued call until an agent is reserved, then selects their device', async () => {
+    const q = queueing();
+    const t = service(q.router, { queueWaitMs: 1000 });
+    t.s.handle(request);
+    await settle();
+    expect(t.sent).toEqual([]);
+    q.assign({ agentId: 'alice', device: '4001' });
+    await settle();
+    expect(t.sent).toMatchObject([{ type: 'RouteSelect', crossRefId: 'X1', routeSelected: '4001' }]);
+    expect(q.withdrawn).toEqual([]);
+  });
+
+  it("sends a queued call to its queue's device after queueWaitMs, taking it out of the queue", async () => {
+    const q = queueing();
+    const t = service(q.router, { queueWaitMs: 20 });
+    t.s.handle(request);
+    await new Promise((r) => setTimeout(r, 40));
+    expect(t.sent).toMatchObject([{ type: 'RouteSelect', routeSelected: '3001' }]);
+    expect(q.withdrawn).toEqual(['timeout']);
+  });
+
+  it('takes a queued call out of its queue when the switch ends the dialogue (caller hung up)', async () => {
+    const q = queueing();
+    const t = service(q.router, { queueWaitMs: 1000 });
+    t.s.handle(request);
+    await settle();
+    t.s.handle({ type: 'RouteEnd', crossRefId: 'X1' });
+    await settle();
+    expect(q.withdrawn).toEqual(['abandoned']);
+    q.assign({ agentId: 'alice', device: '4001' });
+    await settle();
+    expect(t.sent).toEqual([]);
   });
 
   it('answers with the fallback when the decision is late or fails, and with RouteEnd when there is none', async () => {
