@@ -59,6 +59,51 @@ export interface PlanDecision {
   trace: RuleTrace[];
 }
 
+/** What became of a routed call, as the trace tells it. */
+export type DecisionOutcome =
+  | { kind: 'agent'; agentId: string; device: string; waitedMs: number }
+  | { kind: 'queued'; queue: string }
+  | { kind: 'device'; device: string }
+  | { kind: 'queue-device'; queue: string; device: string; waitedMs: number }
+  | { kind: 'abandoned'; waitedMs: number }
+  | { kind: 'rejected'; cause: string };
+
+/** An agent the distributor considered for the call, for "why did this call go there?". */
+export interface CandidateTrace {
+  agentId: string;
+  chosen: boolean;
+  /** Why chosen or passed over: `preferred`, `idle 42 s`, `busy`, `missing skill senior`… */
+  why: string;
+}
+
+/**
+ * The structured trace of one routing decision, kept with the call (`routing_decisions`) and
+ * served by `GET /api/v1/calls/{id}/decision`. Numbers are masked: a trace is for supervisors.
+ */
+export interface DecisionTrace {
+  link: string;
+  callId: string;
+  decidedAt: EpochMs;
+  /** Masked ANI (`+33 6 •• •• •• 78`) and its kind; the DNIS in full (it is the centre's own number). */
+  ani: string;
+  aniKind: NormalisedNumber['kind'];
+  dnis: string;
+  customerId?: string;
+  tier?: string;
+  /** The rule that matched (or `default`) and every rule tested before it. */
+  rule: string;
+  rules: RuleTrace[];
+  queue?: string;
+  destination?: string;
+  priority: number;
+  skills: string[];
+  preferredAgent?: string;
+  candidates: CandidateTrace[];
+  /** Later steps: overflow to another queue, an agent reserved after a wait, a timeout. */
+  steps: Array<{ at: EpochMs; what: string }>;
+  outcome: DecisionOutcome;
+}
+
 /** The customer's last agent, from the card's interactions (most recent first). */
 export function lastAgentOf(card: CustomerCard | null): string | undefined {
   return card?.recentInteractions.find((i) => i.agentId !== undefined)?.agentId;

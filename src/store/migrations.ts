@@ -92,6 +92,25 @@ export const MIGRATIONS: readonly Migration[] = [
       create index call_records_customer on call_records (customer_id, started_at desc);
     `,
   },
+  {
+    id: 3,
+    name: 'routing_decisions',
+    sql: `
+      -- The trace of each routing decision: why a call went where it went. Keyed like the call;
+      -- a decision is rewritten as it progresses (queued, then an agent), so the key absorbs replays.
+      create table routing_decisions (
+        link text not null,
+        call_id text not null,
+        decided_at timestamptz not null,
+        rule text not null,
+        queue text,
+        agent_id text,
+        trace jsonb not null,
+        primary key (link, call_id, decided_at)
+      );
+      create index routing_decisions_call on routing_decisions (call_id, decided_at desc);
+    `,
+  },
 ];
 
 // Any constant works; it only has to be the same on every node.
