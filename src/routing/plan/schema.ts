@@ -1,0 +1,158 @@
+/**
+ * The routing plan file (`routing.yaml`, or JSON): calendars, skills, queues, agents, the ACD's
+ * settings and the ordered rules. Documented in docs/routing.md; checked by load.ts.
+ */
+import { type Static, Type as T } from '@sinclair/typebox';
+
+const Id = T.String({ pattern: '^[a-z0-9][a-z0-9_.-]*$', description: 'lowercase id' });
+const OneOrMany = <S extends ReturnType<typeof T.String>>(s: S) => T.Union([s, T.Array(s, { minItems: 1 })]);
+const Str = T.String({ minLength: 1 });
+const Device = T.String({ pattern: '^[0-9A-Za-z*#+]{1,32}$', description: 'a device (number) on the PBX' });
+const strict = { additionalProperties: false } as const;
+
+export const DAY_NAMES = ['mon', 'tue', 'wed', 'thu', 'fri', 'sat', 'sun'] as const;
+export type DayName = (typeof DAY_NAMES)[number];
+
+const Calendar = T.Object(
+  {
+    timezone: T.Optional(Str),
+    /** `mon`, `sat`, or a span `mon-fri` → ranges `HH:MM-HH:MM`. */
+    hours: T.Record(
+      T.String({ pattern: '^(mon|tue|wed|thu|fri|sat|sun)(-(mon|tue|wed|thu|fri|sat|sun))?$' }),
+      T.Array(Str),
+    ),
+    holidays: T.Array(T.String({ pattern: '^[0-9]{4}-[0-9]{2}-[0-9]{2}$' }), { default: [] }),
+  },
+  strict,
+);
+
+const Scalar = T.Union([T.String(), T.Number(), T.Boolean()]);
+
+export const ConditionSchema = T.Recursive(
+  (Self) =>
+    T.Object(
+      {
+        dnis: T.Optional(
+          T.Object({ exact: T.Optional(OneOrMany(Str)), prefix: T.Optional(OneOrMany(Str)) }, strict),
+        ),
+        ani: T.Optional(
+          T.Object(
+            {
+              kind: T.Optional(
+                OneOrMany(T.String({ pattern: '^(e164|extension|withheld|unavailable|unknown)$' })),
+              ),
+              country: T.Optional(OneOrMany(T.String({ pattern: '^[A-Z]{2}$' }))),
+              region: T.Optional(OneOrMany(Str)),
+              type: T.Optional(OneOrMany(Str)),
+            },
+            strict,
+          ),
+        ),
+        customer: T.Optional(
+          T.Object(
+            {
+              known: T.Optional(T.Boolean()),
+              tier: T.Optional(OneOrMany(Str)),
+              language: T.Optional(OneOrMany(Str)),
+              attributes: T.Optional(T.Record(Str, Scalar)),
+              purchasedWithinDays: T.Optional(T.Integer()),
+              sku: T.Optional(Str),
+              openTicket: T.Optional(T.Boolean()),
+            },
+            strict,
+          ),
+        ),
+        time: T.Optional(
+          T.Object(
+            {
+              calendar: T.Optional(Str),
+              open: T.Optional(T.Boolean()),
+              between: T.Optional(Str),
+              days: T.Optional(T.Array(T.String({ pattern: '^(mon|tue|wed|thu|fri|sat|sun)$' }))),
+              timezone: T.Optional(Str),
+            },
+            strict,
+          ),
+        ),
+        ivrChoice: T.Optional(OneOrMany(Str)),
+        not: T.Optional(Self),
+        any: T.Optional(T.Array(Self, { minItems: 1 })),
+      },
+      strict,
+    ),
+  { $id: 'Condition' },
+);
+
+export const ActionSchema = T.Object(
+  {
+    queue: T.Optional(Id),
+    destination: T.Optional(Device),
+    priority: T.Optional(T.Integer({ minimum: -1000, maximum: 1000 })),
+    skills: T.Optional(T.Array(Id)),
+    preferLastAgent: T.Optional(T.Boolean()),
+    message: T.Optional(Str),
+    fallback: T.Optional(Device),
+  },
+  strict,
+);
+
+export const PlanSchema = T.Object(
+  {
+    match: T.Literal('first', {
+      default: 'first',
+      description: 'Rules are tried in order and the first whose conditions all hold decides.',
+    }),
+    timezone: T.String({ minLength: 1, default: 'Europe/Paris' }),
+    calendars: T.Record(Id, Calendar, { default: {} }),
+    skills: T.Array(Id, { default: [] }),
+    queues: T.Array(
+      T.Object(
+        {
+          id: Id,
+          name: T.Optional(Str),
+          device: Device,
+          skills: T.Array(Id, { default: [] }),
+          overflow: T.Optional(T.Object({ afterSeconds: T.Integer({ minimum: 1 }), to: Id }, strict)),
+        },
+        strict,
+      ),
+      { default: [] },
+    ),
+    agents: T.Array(
+      T.Object(
+        {
+          id: Id,
+          name: T.Optional(Str),
+          device: T.Optional(Device),
+          skills: T.Record(Id, T.Integer({ minimum: 1, maximum: 9 }), { default: {} }),
+        },
+        strict,
+      ),
+      { default: [] },
+    ),
+    acd: T.Object(
+      {
+        ageing: T.Object(
+          {
+            pointsPerSecond: T.Number({ minimum: 0, default: 1 }),
+            maxWaitSeconds: T.Integer({ minimum: 1, default: 120 }),
+          },
+          { ...strict, default: {} },
+        ),
+        preferredAgentWaitSeconds: T.Integer({ minimum: 0, default: 10 }),
+        wrapUpSeconds: T.Integer({ minimum: 0, default: 0 }),
+      },
+      { ...strict, default: {} },
+    ),
+    rules: T.Array(T.Object({ name: Str, when: T.Optional(ConditionSchema), then: ActionSchema }, strict), {
+      default: [],
+    }),
+    default: T.Optional(ActionSchema),
+    ivr: T.Optional(T.Unknown()),
+  },
+  strict,
+);
+
+export type Plan = Static<typeof PlanSchema>;
+export type Condition = Static<typeof ConditionSchema>;
+export type Action = Static<typeof ActionSchema>;
