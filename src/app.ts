@@ -5,6 +5,7 @@
 import { readFileSync } from 'node:fs';
 import type { FastifyInstance } from 'fastify';
 import type { Logger } from 'pino';
+import { Distributor } from './acd/distributor.js';
 import { ensureLocalToken } from './api-token.js';
 import type { Config } from './config/schema.js';
 import { EventBus, type RelaisEvents } from './core/event-bus.js';
@@ -18,6 +19,9 @@ import { createLinkMetrics } from './links/csta/link-metrics.js';
 import type { CallEvent } from './model/call.js';
 import type { Normaliser } from './numbers/index.js';
 import { createMetrics } from './observability.js';
+import { DecisionLog } from './routing/decision-log.js';
+import { acdOf, RoutingEngine } from './routing/engine.js';
+import { loadPlanFile } from './routing/plan/load.js';
 import { createSimpleRouter } from './routing/simple.js';
 import { buildServer } from './server/app.js';
 import type { Db } from './store/db.js';
@@ -33,12 +37,81 @@ export interface Relais {
   directory: CustomerDirectory;
   bus: EventBus<RelaisEvents>;
   normalise: Normaliser;
+  /** The routing plan's engine and distributor, when `routing.plan` is configured. */
+  routing: RoutingRuntime | undefined;
   /** Where links hand their events. */
   ingest(event: CallEvent): void;
   /** The address the HTTP server listens on, once `listen` resolved. */
   listen(): Promise<string>;
   /** Stop accepting, finish in-flight requests, write every pending record, close the store. */
   close(): Promise<void>;
+}
+
+export interface RoutingRuntime {
+  engine: RoutingEngine;
+  distributor: Distributor;
+  decisions: DecisionLog;
+  /** Reads the plan file again; a refused plan throws and the running one stays in force. */
+  reload(): Promise<{ rules: number; queues: number; agents: number }>;
+}
+
+/** The routing plan, its engine, distributor and decision log; undefined without `routing.plan`. */
+function startRouting(
+  config: Config,
+  db: Db,
+  directory: CustomerDirectory,
+  normalise: Normaliser,
+  logger: Logger,
+): RoutingRuntime | undefined {
+  const file = config.routing.plan;
+  if (file === undefined) return undefined;
+  const load = () =>
+    loadPlanFile(file, {
+      normalise,
+      defaultCountry: config.numbers.defaultCountry,
+      tiers: config.customers.tiers,
+    });
+  const plan = load();
+  const decisions = new DecisionLog({
+    db,
+    keep: 20_000,
+    batchSize: config.history.batchSize,
+    flushMs: config.history.flushMs,
+    onError: (err, attempt) => logger.warn({ err, attempt }, 'decision trace batch failed; retrying'),
+  });
+  const engine = new RoutingEngine({
+    normalise,
+    lookup: (n) => directory.lookupNumber(n),
+    plan,
+    log: decisions,
+  });
+  const acd = acdOf(plan.plan);
+  const distributor = new Distributor({ ...acd, onEvent: engine.onAcdEvent });
+  engine.attach(distributor);
+  const summary = () => ({
+    rules: engine.plan.plan.rules.length,
+    queues: engine.plan.plan.queues.length,
+    agents: engine.plan.plan.agents.length,
+  });
+  logger.info({ file, ...summary() }, 'routing plan loaded');
+  return {
+    engine,
+    distributor,
+    decisions,
+    async reload() {
+      try {
+        engine.setPlan(load());
+      } catch (err) {
+        logger.error(
+          { err: err instanceof Error ? err.message : String(err) },
+          'routing plan refused; the running plan stays',
+        );
+        throw err;
+      }
+      logger.info({ file, ...summary() }, 'routing plan reloaded');
+      return summary();
+    },
+  };
 }
 
 function linkReady(l: RunningCstaLink): void {
@@ -113,6 +186,23 @@ export async function createRelais(config: Config, logger: Logger): Promise<Rela
       'no API token configured: using the local token file',
     );
   }
+  let routing: RoutingRuntime | undefined;
+  try {
+    routing = startRouting(config, db, directory, normalise, logger);
+  } catch (err) {
+    stopPipeline();
+    await db.close();
+    throw err;
+  }
+  if (routing) {
+    const { engine } = routing;
+    // The distributor learns from the calls themselves when its agents are free again.
+    bus.on('call.updated', (call) => {
+      if (call.state === 'connected') engine.answered(call.link, call.id);
+      else if (call.state === 'cleared' || call.state === 'failed') engine.ended(call.link, call.id);
+    });
+    bus.on('call.cleared', ({ call }) => engine.ended(call.link, call.id));
+  }
   const unfollow = await directory.follow();
   const ingest = (event: CallEvent) => {
     metrics.callEvents.inc({ type: String(event.type) });
@@ -122,10 +212,9 @@ export async function createRelais(config: Config, logger: Logger): Promise<Rela
   const links: RunningCstaLink[] = [];
   try {
     for (const lc of config.links.csta) {
-      const router = createSimpleRouter(
-        { routes: lc.routing.routes, default: lc.routing.default },
-        normalise,
-      );
+      const router =
+        routing?.engine.router ??
+        createSimpleRouter({ routes: lc.routing.routes, default: lc.routing.default }, normalise);
       links.push(await startCstaLink(lc, { ingest, router, logger, metrics: linkMetrics }));
     }
   } catch (err) {
@@ -148,6 +237,11 @@ export async function createRelais(config: Config, logger: Logger): Promise<Rela
       ...Object.fromEntries(links.map((l) => [`link:${l.link.name}`, async () => linkReady(l)])),
     },
     liveCalls: () => tracker.list(),
+    routing: routing && {
+      decision: (callId, link) => (routing as RoutingRuntime).decisions.get(callId, link),
+      distributor: routing.distributor,
+      reload: () => (routing as RoutingRuntime).reload(),
+    },
     version: VERSION,
   });
 
@@ -160,6 +254,7 @@ export async function createRelais(config: Config, logger: Logger): Promise<Rela
     directory,
     bus,
     normalise,
+    routing,
     ingest,
     async listen() {
       return server.listen({ host: config.http.host, port: config.http.port });
@@ -172,6 +267,7 @@ export async function createRelais(config: Config, logger: Logger): Promise<Rela
         tracker.stop();
         stopPipeline();
         await writer.close();
+        await routing?.decisions.close();
         await unfollow();
         await db.close();
       })();

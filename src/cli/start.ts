@@ -9,7 +9,7 @@ export const startCommand: Command = {
   help: `Usage: relais start [options]
 
 Serves the HTTP API (default 127.0.0.1:8443) and the PBX links of the configuration.
-Stops gracefully on SIGINT or SIGTERM: stops accepting, finishes requests in flight,
+Reloads the routing plan on SIGHUP. Stops gracefully on SIGINT or SIGTERM: stops accepting, finishes requests in flight,
 writes every pending call record, closes the database.
 
 Options:
@@ -37,6 +37,8 @@ ${COMMON_OPTIONS}  --http-port N     HTTP port (or RELAIS_HTTP_PORT)
           resolve();
         });
       };
+      // SIGHUP reads the routing plan again (a refused plan is logged and the running one kept).
+      process.on('SIGHUP', () => void relais.routing?.reload().catch(() => {}));
       process.once('SIGINT', stop);
       process.once('SIGTERM', stop);
     });

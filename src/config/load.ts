@@ -39,6 +39,7 @@ export function loadConfig(opts: LoadOptions = {}): LoadedConfig {
   // A relative data directory is relative to the config file, so a service manager's cwd does not matter.
   const base = source === undefined ? cwd : path.dirname(source);
   config.dataDir = path.resolve(base, config.dataDir);
+  if (config.routing.plan !== undefined) config.routing.plan = path.resolve(base, config.routing.plan);
   return { config, source };
 }
 
@@ -149,6 +150,15 @@ function crossChecks(config: Config): string[] {
     }
     if ((link.tls?.certFile === undefined) !== (link.tls?.keyFile === undefined)) {
       problems.push(`${key}.tls: certFile and keyFile go together`);
+    }
+    // One way to route per deployment: the plan, or (without one) each link's routes table.
+    if (
+      config.routing.plan !== undefined &&
+      (Object.keys(link.routing.routes).length > 0 || link.routing.default !== undefined)
+    ) {
+      problems.push(
+        `${key}.routing: routes and default are not used when routing.plan is set; write them as rules of the plan`,
+      );
     }
     if (link.mode === 'server' && link.tls && !link.tls.certFile) {
       problems.push(`${key}.tls: server mode needs certFile and keyFile`);

@@ -115,6 +115,18 @@ export const ConfigSchema = T.Object(
       },
       { additionalProperties: false, default: {} },
     ),
+    routing: T.Object(
+      {
+        plan: T.Optional(
+          T.String({
+            minLength: 1,
+            description:
+              'Routing plan file (YAML or JSON; docs/routing.md), relative to this file. Without it, each link routes with its own routes table.',
+          }),
+        ),
+      },
+      { additionalProperties: false, default: {} },
+    ),
     links: LinksSchema,
     log: T.Object(
       {

@@ -27,6 +27,7 @@ import { callEventRoutes } from './routes/call-events.js';
 import { callRoutes } from './routes/calls.js';
 import { customerRoutes } from './routes/customers.js';
 import { healthRoutes } from './routes/health.js';
+import { type RoutingRoutesOptions, routingRoutes } from './routes/routing.js';
 import { sharedSchemas } from './schemas.js';
 
 export interface ServerDeps {
@@ -48,6 +49,8 @@ export interface ServerDeps {
   /** PEM certificate and key: serve HTTPS (TLS 1.2 and 1.3 only). */
   https?: { cert: Buffer; key: Buffer };
   version: string;
+  /** Routing decisions, agents, queues and plan reload, when a routing plan is configured. */
+  routing?: RoutingRoutesOptions;
   /** Per readiness check; default 2000 ms. */
   readinessTimeoutMs?: number;
 }
@@ -128,6 +131,7 @@ export async function buildServer(deps: ServerDeps): Promise<FastifyInstance> {
       await api.register(customerRoutes, { directory: deps.directory, normalise: deps.normalise });
       await api.register(callRoutes, { liveCalls: deps.liveCalls });
       await api.register(callEventRoutes, { ingest: deps.ingest });
+      if (deps.routing) await api.register(routingRoutes, deps.routing);
     },
     { prefix: API_PREFIX },
   );

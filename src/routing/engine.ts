@@ -1,0 +1,222 @@
+/**
+ * The routing engine: what links call for a decision. For one call it gathers the context
+ * (numbers normalised, the caller's card from the directory's cache, never a lookup for a
+ * withheld caller), runs the plan, and hands the call to the distributor: an agent at once, or a
+ * queued call whose agent arrives later. Every decision leaves a trace in the decision log.
+ */
+import type { AcdEvent, AcdSettings, AgentDef, Distributor, QueueDef } from '../acd/distributor.js';
+import type { LookupResult } from '../customers/directory.js';
+import type { RouteDecision, RouteQuery, Router } from '../model/call.js';
+import type { CustomerCard } from '../model/customer.js';
+import type { NormalisedNumber } from '../model/number.js';
+import { dialString } from '../model/number.js';
+import type { DecisionLog } from './decision-log.js';
+import { type CompiledPlan, shownNumber } from './plan/compile.js';
+import type { Plan } from './plan/schema.js';
+import type { DecisionTrace } from './types.js';
+
+export interface RoutingEngineOptions {
+  normalise: (raw: string) => NormalisedNumber;
+  lookup: (n: NormalisedNumber) => LookupResult | Promise<LookupResult>;
+  plan: CompiledPlan;
+  log: DecisionLog;
+  now?: () => number;
+}
+
+interface Waiting {
+  resolve: (a: { agentId: string; device: string }) => void;
+  trace: DecisionTrace;
+}
+
+const key = (link: string, callId: string) => `${link}/${callId}`;
+
+/** The distributor's view of a plan. */
+export function acdOf(plan: Plan): { queues: QueueDef[]; agents: AgentDef[]; settings: AcdSettings } {
+  return {
+    queues: plan.queues.map((q) => ({ id: q.id, device: q.device, skills: q.skills, overflow: q.overflow })),
+    agents: plan.agents.map((a) => ({ id: a.id, name: a.name, device: a.device, skills: a.skills })),
+    settings: plan.acd,
+  };
+}
+
+export class RoutingEngine {
+  #plan: CompiledPlan;
+  #distributor: Distributor | undefined;
+  readonly #o: RoutingEngineOptions;
+  readonly #now: () => number;
+  readonly #waiting = new Map<string, Waiting>();
+  /** Traces of calls handed to an agent, until the call ends (for ring-no-answer and the record). */
+  readonly #live = new Map<string, DecisionTrace>();
+  readonly #ivrChoices = new Map<string, string>();
+
+  constructor(opts: RoutingEngineOptions) {
+    this.#o = opts;
+    this.#plan = opts.plan;
+    this.#now = opts.now ?? Date.now;
+  }
+
+  /** The distributor is built with this engine's `onAcdEvent` as its listener, then attached. */
+  attach(distributor: Distributor): void {
+    this.#distributor = distributor;
+  }
+
+  get plan(): CompiledPlan {
+    return this.#plan;
+  }
+
+  /** Hot reload: new calls use the new plan; calls in flight keep their queue and agent. */
+  setPlan(plan: CompiledPlan): void {
+    this.#plan = plan;
+    const acd = acdOf(plan.plan);
+    this.#distributor?.reconfigure(acd.queues, acd.agents, acd.settings);
+  }
+
+  /** The caller's choice in the IVR, for the decision that follows (`ivrChoice` conditions). */
+  setIvrChoice(link: string, callId: string, choice: string): void {
+    this.#ivrChoices.set(key(link, callId), choice);
+    if (this.#ivrChoices.size > 10_000)
+      this.#ivrChoices.delete(this.#ivrChoices.keys().next().value as string);
+  }
+
+  readonly router: Router = (q) => {
+    const ani = this.#o.normalise(q.ani);
+    const dnis = this.#o.normalise(q.dnis);
+    // A caller who asked to hide their number is never looked up by it.
+    const found = ani.kind === 'e164' ? this.#o.lookup(ani) : undefined;
+    if (found instanceof Promise) return found.then((r) => this.#decide(q, ani, dnis, r.customer));
+    return this.#decide(q, ani, dnis, found?.customer ?? null);
+  };
+
+  #decide(
+    q: RouteQuery,
+    ani: NormalisedNumber,
+    dnis: NormalisedNumber,
+    customer: CustomerCard | null,
+  ): RouteDecision {
+    const k = key(q.link, q.callId);
+    const now = this.#now();
+    const pd = this.#plan.decide({
+      callId: q.callId,
+      link: q.link,
+      ani,
+      dnis,
+      customer,
+      ivrChoice: this.#ivrChoices.get(k),
+      now,
+    });
+    const trace: DecisionTrace = {
+      link: q.link,
+      callId: q.callId,
+      decidedAt: now,
+      ani: shownNumber(ani),
+      aniKind: ani.kind,
+      dnis: dialString(dnis) ?? dnis.kind,
+      customerId: customer?.id,
+      tier: customer?.tier,
+      rule: pd.rule,
+      rules: pd.trace,
+      queue: pd.queue,
+      destination: pd.destination,
+      priority: pd.priority,
+      skills: pd.skills,
+      preferredAgent: pd.preferredAgent,
+      candidates: [],
+      steps: [],
+      outcome: { kind: 'rejected', cause: 'no queue nor destination' },
+    };
+    const base = { callId: q.callId, priority: pd.priority, skills: pd.skills, reason: `rule ${pd.rule}` };
+    const queue = pd.queue === undefined ? undefined : this.#plan.plan.queues.find((x) => x.id === pd.queue);
+    if (pd.destination !== undefined || !queue || !this.#distributor) {
+      const device = pd.destination ?? queue?.device ?? pd.fallback;
+      if (device === undefined) {
+        void this.#o.log.record(trace).catch(() => {});
+        return { ...base, target: { kind: 'reject', cause: 'no route' } };
+      }
+      trace.outcome = { kind: 'device', device };
+      void this.#o.log.record(trace).catch(() => {});
+      return { ...base, target: { kind: 'device', device } };
+    }
+    // ReRoute of a call already distributed: its previous agent did not take it.
+    this.#distributor.release(k);
+    this.#waiting.delete(k);
+    const r = this.#distributor.offer({
+      callId: k,
+      queue: queue.id,
+      priority: pd.priority,
+      skills: pd.skills,
+      preferredAgent: pd.preferredAgent,
+    });
+    trace.candidates = r.candidates;
+    if (r.kind === 'assigned') {
+      trace.outcome = { kind: 'agent', agentId: r.agentId, device: r.device, waitedMs: 0 };
+      this.#live.set(k, trace);
+      void this.#o.log.record(trace).catch(() => {});
+      return { ...base, target: { kind: 'agent', agentId: r.agentId, device: r.device } };
+    }
+    trace.outcome = { kind: 'queued', queue: queue.id };
+    trace.steps.push({ at: now, what: `queued in ${queue.id} at position ${r.position}` });
+    void this.#o.log.record(trace).catch(() => {});
+    const agent = new Promise<{ agentId: string; device: string }>((resolve) => {
+      this.#waiting.set(k, { resolve, trace });
+    });
+    return {
+      ...base,
+      target: { kind: 'queue', queue: queue.id, device: queue.device },
+      queued: {
+        agent,
+        withdraw: (why) => {
+          const w = this.#waiting.get(k);
+          this.#waiting.delete(k);
+          this.#distributor?.release(k);
+          if (!w) return;
+          const waitedMs = this.#now() - w.trace.decidedAt;
+          const q2 = this.#plan.plan.queues.find((x) => x.id === (w.trace.queue ?? queue.id)) ?? queue;
+          w.trace.outcome =
+            why === 'timeout'
+              ? { kind: 'queue-device', queue: q2.id, device: q2.device, waitedMs }
+              : { kind: 'abandoned', waitedMs };
+          w.trace.steps.push({
+            at: this.#now(),
+            what: why === 'timeout' ? `sent to ${q2.device} after ${waitedMs} ms` : 'caller left',
+          });
+          void this.#o.log.record(w.trace).catch(() => {});
+        },
+      },
+    };
+  }
+
+  /** The distributor's events: a queued call got its agent, or moved to another queue. */
+  onAcdEvent = (e: AcdEvent): void => {
+    if (e.type === 'assigned') {
+      const w = this.#waiting.get(e.callId);
+      if (!w) return;
+      this.#waiting.delete(e.callId);
+      w.trace.outcome = { kind: 'agent', agentId: e.agentId, device: e.device, waitedMs: e.waitedMs };
+      w.trace.steps.push({
+        at: this.#now(),
+        what: `${e.agentId} reserved after ${e.waitedMs} ms in ${e.queue}`,
+      });
+      this.#live.set(e.callId, w.trace);
+      void this.#o.log.record(w.trace).catch(() => {});
+      w.resolve({ agentId: e.agentId, device: e.device });
+    } else if (e.type === 'overflowed') {
+      const w = this.#waiting.get(e.callId);
+      if (!w) return;
+      w.trace.queue = e.to;
+      w.trace.steps.push({ at: this.#now(), what: `overflowed from ${e.from} to ${e.to}` });
+    }
+  };
+
+  /** The routed call was answered at the agent's device. */
+  answered(link: string, callId: string): void {
+    this.#distributor?.answered(key(link, callId));
+  }
+
+  /** The routed call ended: its agent is free again (after wrap-up). */
+  ended(link: string, callId: string): void {
+    const k = key(link, callId);
+    this.#live.delete(k);
+    this.#ivrChoices.delete(k);
+    this.#distributor?.release(k);
+  }
+}

@@ -1,0 +1,191 @@
+/**
+ * Routing through a switch: the simulator sends RouteRequests to Relais built as `relais start`
+ * builds it (createRelais, a routing plan file, a CSTA link), and the agents who answer show where
+ * each call went and why.
+ */
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import pino from 'pino';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createRelais, type Relais } from '../../src/app.js';
+import { validateConfig } from '../../src/config/load.js';
+import { CstaSimulator } from '../../src/simulator/csta/index.js';
+
+const sim = new CstaSimulator({
+  identifiers: 'unify',
+  replyTimeoutMs: 20_000,
+  devices: {
+    agents: ['4001', '4002', '4003'],
+    acdGroups: [{ id: '3001' }, { id: '3002' }],
+    routePoints: [{ id: '3000', defaultRoute: '3001' }],
+  },
+});
+
+const PLAN = `
+timezone: Europe/Paris
+calendars:
+  always: { hours: { mon-sun: ["00:00-24:00"] }, holidays: [] }
+  never: { hours: {}, holidays: [] }
+skills: [support, sales, senior]
+queues:
+  - { id: support, device: "3001", skills: [support], overflow: { afterSeconds: 1, to: sales } }
+  - { id: sales, device: "3002", skills: [sales] }
+agents:
+  - { id: alice, device: "4001", skills: { support: 3, senior: 1 } }
+  - { id: bob, device: "4002", skills: { support: 2 } }
+  - { id: chloe, device: "4003", skills: { sales: 3 } }
+acd: { ageing: { pointsPerSecond: 0, maxWaitSeconds: 60 }, preferredAgentWaitSeconds: 2 }
+rules:
+  - { name: closed-line, when: { dnis: { exact: "0800 000 000" }, time: { calendar: never, open: false } }, then: { destination: "5000" } }
+  - { name: vip, when: { customer: { tier: vip } }, then: { queue: support, priority: 100, skills: [senior], preferLastAgent: true } }
+  - { name: campaign, when: { dnis: { exact: "0800 123 456" } }, then: { queue: sales } }
+default: { queue: support }
+`;
+
+let relais: Relais;
+let dir: string;
+
+beforeAll(async () => {
+  const { port } = await sim.listen();
+  dir = mkdtempSync(path.join(tmpdir(), 'relais-routing-'));
+  writeFileSync(path.join(dir, 'routing.yaml'), PLAN);
+  const config = validateConfig({
+    dataDir: dir,
+    http: { port: 0 },
+    calls: { clearGraceMs: 50 },
+    routing: { plan: path.join(dir, 'routing.yaml') },
+    links: {
+      csta: [
+        {
+          name: 'pbx',
+          host: '127.0.0.1',
+          port,
+          devices: [
+            { id: '3001', kind: 'acd' },
+            { id: '3002', kind: 'acd' },
+            { id: '4001', kind: 'agent' },
+            { id: '4002', kind: 'agent' },
+            { id: '4003', kind: 'agent' },
+          ],
+          routing: { devices: ['3000'], queueWaitMs: 15_000 },
+        },
+      ],
+    },
+  });
+  relais = await createRelais(config, pino({ level: 'silent' }));
+  // Ready once the link has monitored the devices and registered the route point.
+  for (let t = Date.now(); Date.now() - t < 10_000; await new Promise((r) => setTimeout(r, 20))) {
+    const by = sim.stats().requestsByType;
+    if ((by.MonitorStart ?? 0) >= 5 && (by.RouteRegister ?? 0) >= 1) break;
+  }
+  await relais.directory.create({ name: 'Victor VIP', phones: [{ number: '06 11 11 11 11' }], tier: 'vip' });
+  await relais.directory.create({ name: 'Sam Standard', phones: [{ number: '06 22 22 22 22' }] });
+}, 30_000);
+
+afterAll(async () => {
+  await relais?.close();
+  await sim.close();
+});
+
+const routing = () => relais.routing as NonNullable<Relais['routing']>;
+
+describe('routing with a plan, through the CSTA simulator', () => {
+  it('sends the campaign DNIS to the sales team and everyone else to support, with a trace', async () => {
+    routing().distributor.login('bob');
+    routing().distributor.login('chloe');
+    const campaign = await sim.placeCall({
+      ani: '0622222222',
+      dnis: '0800123456',
+      routePoint: '3000',
+      talkMs: 50,
+    }).done;
+    expect(campaign).toMatchObject({ result: 'answered', agent: '4003', routing: 'selected' });
+    const other = await sim.placeCall({
+      ani: '0622222222',
+      dnis: '0140000000',
+      routePoint: '3000',
+      talkMs: 50,
+    }).done;
+    expect(other).toMatchObject({ result: 'answered', agent: '4002' });
+
+    const trace = await routing().decisions.get(campaign.callId, 'pbx');
+    expect(trace).toMatchObject({
+      rule: 'campaign',
+      queue: 'sales',
+      outcome: { kind: 'agent', agentId: 'chloe', device: '4003' },
+    });
+    expect(trace?.rules.map((r) => r.rule)).toEqual(['closed-line', 'vip', 'campaign']);
+    expect(trace?.candidates[0]).toMatchObject({ agentId: 'chloe', chosen: true });
+    expect(JSON.stringify(trace)).not.toContain('622222222');
+  });
+
+  it('answers a closed line with its destination', async () => {
+    const closed = await sim.placeCall({
+      ani: '0622222222',
+      dnis: '0800000000',
+      routePoint: '3000',
+      answer: false,
+      abandonAfterMs: 300,
+    }).done;
+    const trace = await routing().decisions.get(closed.callId, 'pbx');
+    expect(trace).toMatchObject({ rule: 'closed-line', outcome: { kind: 'device', device: '5000' } });
+  });
+
+  it('serves a VIP who called after a standard caller first, at the senior agent', async () => {
+    const d = routing().distributor;
+    d.logout('bob');
+    d.logout('chloe');
+    d.login('alice');
+    // Alice is on a call: the next two wait.
+    const first = sim.placeCall({ ani: '0622222222', dnis: '0140000000', routePoint: '3000', talkMs: 600 });
+    await expect.poll(() => d.agent('alice')?.state).toBe('busy');
+    const standard = sim.placeCall({ ani: '0622222222', dnis: '0140000000', routePoint: '3000', talkMs: 50 });
+    await expect.poll(() => d.stats().queues.find((q) => q.id === 'support')?.waiting).toBe(1);
+    const vip = sim.placeCall({ ani: '0611111111', dnis: '0140000000', routePoint: '3000', talkMs: 50 });
+    await expect.poll(() => d.stats().queues.find((q) => q.id === 'support')?.waiting).toBe(2);
+    const [f, v] = await Promise.all([first.done, vip.done]);
+    expect(f.agent).toBe('4001');
+    expect(v).toMatchObject({ result: 'answered', agent: '4001' });
+    // The VIP was answered while the standard caller still waited (they need a support agent, only alice is in).
+    const s = await standard.done;
+    expect(s.agent).toBe('4001');
+    const vt = await routing().decisions.get(v.callId, 'pbx');
+    const st = await routing().decisions.get(s.callId, 'pbx');
+    expect(vt).toMatchObject({ rule: 'vip', priority: 100, outcome: { kind: 'agent', agentId: 'alice' } });
+    expect(st).toMatchObject({ rule: 'default', outcome: { kind: 'agent', agentId: 'alice' } });
+    const waited = (t: typeof vt) => (t?.outcome.kind === 'agent' ? t.outcome.waitedMs : Number.NaN);
+    // The standard caller came first but waited longer than the VIP.
+    expect(waited(st)).toBeGreaterThan(waited(vt));
+  });
+
+  it('overflows to the next queue after its timeout', async () => {
+    const d = routing().distributor;
+    d.logout('alice');
+    d.login('chloe');
+    const call = await sim.placeCall({
+      ani: '0622222222',
+      dnis: '0140000000',
+      routePoint: '3000',
+      talkMs: 50,
+    }).done;
+    expect(call).toMatchObject({ result: 'answered', agent: '4003' });
+    const trace = await routing().decisions.get(call.callId, 'pbx');
+    expect(trace?.steps.map((x) => x.what)).toContainEqual('overflowed from support to sales');
+    expect(trace?.outcome).toMatchObject({ kind: 'agent', agentId: 'chloe' });
+  });
+
+  it('never offers one agent two calls when many route requests arrive at once', async () => {
+    const d = routing().distributor;
+    d.logout('chloe');
+    d.login('alice');
+    d.login('bob');
+    const calls = Array.from({ length: 12 }, () =>
+      sim.placeCall({ ani: '0622222222', dnis: '0140000000', routePoint: '3000', talkMs: 30 }),
+    );
+    const outcomes = await Promise.all(calls.map((c) => c.done));
+    // Every call reached an agent; the switch would have reported a busy agent as failed.
+    expect(outcomes.map((o) => o.result)).toEqual(outcomes.map(() => 'answered'));
+    expect(new Set(outcomes.map((o) => o.agent))).toEqual(new Set(['4001', '4002']));
+  });
+});
