@@ -42,6 +42,22 @@ describe('configuration', () => {
     expect(config.dataDir).toBe(path.join(cwd, 'var/relais'));
   });
 
+  it('finds the routing plan relative to the file, and refuses link routes beside a plan', () => {
+    const cwd = tmp();
+    writeFileSync(path.join(cwd, 'relais.config.yaml'), 'routing: { plan: plans/routing.yaml }\n');
+    expect(loadConfig({ cwd, env: {} }).config.routing.plan).toBe(path.join(cwd, 'plans/routing.yaml'));
+    const both = () =>
+      validateConfig({
+        routing: { plan: 'routing.yaml' },
+        links: {
+          csta: [{ name: 'pbx', host: 'pbx', port: 1040, routing: { routes: { '0800123456': '3001' } } }],
+        },
+      });
+    expect(both).toThrow(
+      /links\.csta\[0\]\.routing: routes and default are not used when routing\.plan is set/,
+    );
+  });
+
   it('takes --config, then RELAIS_CONFIG, and lets the environment and flags override the file', () => {
     const dir = tmp();
     const file = path.join(dir, 'site.json');

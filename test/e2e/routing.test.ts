@@ -3,7 +3,7 @@
  * builds it (createRelais, a routing plan file, a CSTA link), and the agents who answer show where
  * each call went and why.
  */
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import pino from 'pino';
@@ -187,5 +187,79 @@ describe('routing with a plan, through the CSTA simulator', () => {
     // Every call reached an agent; the switch would have reported a busy agent as failed.
     expect(outcomes.map((o) => o.result)).toEqual(outcomes.map(() => 'answered'));
     expect(new Set(outcomes.map((o) => o.agent))).toEqual(new Set(['4001', '4002']));
+  });
+
+  it('serves decisions, agents and queues over the API, and reloads the plan without dropping the running one on a typo', async () => {
+    const token = readFileSync(path.join(dir, 'api-token'), 'utf8').trim();
+    const api = (method: 'GET' | 'POST' | 'PUT', url: string, payload?: object) =>
+      relais.server.inject({
+        method,
+        url: `/api/v1${url}`,
+        headers: { authorization: `Bearer ${token}` },
+        payload,
+      });
+    const d = routing().distributor;
+    const call = await sim.placeCall({
+      ani: '0622222222',
+      dnis: '0800123456',
+      routePoint: '3000',
+      answer: false,
+      abandonAfterMs: 200,
+    }).done;
+
+    expect((await relais.server.inject({ url: `/api/v1/calls/${call.callId}/decision` })).statusCode).toBe(
+      401,
+    );
+    const decision = await api('GET', `/calls/${call.callId}/decision?link=pbx`);
+    expect(decision.statusCode).toBe(200);
+    expect(decision.json()).toMatchObject({ callId: call.callId, rule: 'campaign', queue: 'sales' });
+    expect((await api('GET', '/calls/nope/decision')).statusCode).toBe(404);
+
+    const away = await api('PUT', '/agents/alice/state', { state: 'away', reason: 'lunch' });
+    expect(away.json()).toMatchObject({ id: 'alice', state: 'away', reason: 'lunch' });
+    expect((await api('PUT', '/agents/zoe/state', { state: 'available' })).statusCode).toBe(404);
+    expect((await api('GET', '/agents')).json().items.map((a: { id: string }) => a.id)).toEqual([
+      'alice',
+      'bob',
+      'chloe',
+    ]);
+    expect((await api('POST', '/agents/chloe/login', {})).json()).toMatchObject({
+      state: 'available',
+      device: '4003',
+    });
+    expect((await api('GET', '/queues')).json()).toMatchObject({
+      queues: [{ id: 'support' }, { id: 'sales' }],
+    });
+
+    // A typo: refused with its line, the running plan stays.
+    writeFileSync(
+      path.join(dir, 'routing.yaml'),
+      PLAN.replace('then: { queue: sales }', 'then: { queue: sails }'),
+    );
+    const refused = await api('POST', '/routing/reload');
+    expect(refused.statusCode).toBe(422);
+    expect(refused.json().error.message).toMatch(/routing\.yaml:\d+: rule "campaign": unknown queue "sails"/);
+    const still = await sim.placeCall({
+      ani: '0622222222',
+      dnis: '0800123456',
+      routePoint: '3000',
+      talkMs: 20,
+    }).done;
+    expect(still.agent).toBe('4003');
+
+    // A good plan: the campaign now goes to support, at once.
+    writeFileSync(
+      path.join(dir, 'routing.yaml'),
+      PLAN.replace('then: { queue: sales }', 'then: { queue: support }'),
+    );
+    expect((await api('POST', '/routing/reload')).json()).toEqual({ rules: 3, queues: 2, agents: 3 });
+    d.setState('alice', 'available');
+    const moved = await sim.placeCall({
+      ani: '0622222222',
+      dnis: '0800123456',
+      routePoint: '3000',
+      talkMs: 20,
+    }).done;
+    expect(['4001', '4002']).toContain(moved.agent);
   });
 });
