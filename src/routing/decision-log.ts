@@ -52,7 +52,9 @@ export class DecisionLog {
     this.#recent.delete(k);
     this.#recent.set(k, trace);
     if (this.#recent.size > this.#keep) this.#recent.delete(this.#recent.keys().next().value as string);
-    return this.#writer.write(structuredClone(trace));
+    // Not copied: a later update of the same trace (queued, then an agent) is what should be
+    // written anyway, and serialising happens synchronously in one piece.
+    return this.#writer.write(trace);
   }
 
   /** The latest trace of a call: from memory, else from the database. `link` narrows a call id two links share. */
