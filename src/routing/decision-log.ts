@@ -76,6 +76,11 @@ export class DecisionLog {
     return res.rows[0]?.trace;
   }
 
+  /** Traces waiting to be written. */
+  get pending(): number {
+    return this.#writer.pending;
+  }
+
   /** Writes what is pending (shutdown). */
   close(): Promise<void> {
     return this.#writer.close();

@@ -115,6 +115,7 @@ export class RoutingEngine {
       tier: customer?.tier,
       rule: pd.rule,
       rules: pd.trace,
+      rulesTested: pd.rulesTested,
       queue: pd.queue,
       destination: pd.destination,
       priority: pd.priority,

@@ -55,8 +55,13 @@ export interface PlanDecision {
   message?: string;
   /** Where the call goes if nothing else can be done (queue overflow chain exhausted, error). */
   fallback?: string;
-  /** Every rule tested up to and including the one that matched, in plan order. */
+  /**
+   * The rules tested, in plan order, up to and including the one that matched: the first 20 in
+   * full; after them only the match and the near misses (a rule that passed a condition before
+   * failing). `rulesTested` counts them all.
+   */
   trace: RuleTrace[];
+  rulesTested: number;
 }
 
 /** What became of a routed call, as the trace tells it. */
@@ -93,6 +98,7 @@ export interface DecisionTrace {
   /** The rule that matched (or `default`) and every rule tested before it. */
   rule: string;
   rules: RuleTrace[];
+  rulesTested: number;
   queue?: string;
   destination?: string;
   priority: number;

@@ -15,6 +15,7 @@ function trace(callId: string, over: Partial<DecisionTrace> = {}): DecisionTrace
     customerId: '6b3f1c9e-0d1a-4c55-9a0e-3a1d2c4b5e6f',
     tier: 'vip',
     rule: 'vip',
+    rulesTested: 1,
     rules: [
       {
         rule: 'vip',

@@ -225,7 +225,11 @@ rules:
     const big: CompiledPlan = plan(`rules:\n${rules.join('\n')}\ndefault: { destination: "3999" }\n`);
     const vip = card({ tier: 'vip' });
     expect(big.decide(ctx({ dnis: '01 40 00 01 99', customer: vip })).destination).toBe('3199');
-    expect(big.decide(ctx({ dnis: '01 40 00 01 99' })).destination).toBe('3999');
+    const miss = big.decide(ctx({ dnis: '01 40 00 01 99' }));
+    expect(miss.destination).toBe('3999');
+    // Every rule tested; past the first 20 only the near miss (DNIS matched, tier did not) is listed.
+    expect(miss.rulesTested).toBe(200);
+    expect(miss.trace.map((t) => t.rule)).toEqual([...Array.from({ length: 20 }, (_, i) => `r${i}`), 'r199']);
     for (const raw of ['', 'anonymous', '+', '0'.repeat(40), 'sip:x@y', '\u0000']) {
       expect(() => big.decide(ctx({ ani: raw, dnis: raw, customer: vip }))).not.toThrow();
     }

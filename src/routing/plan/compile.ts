@@ -32,6 +32,8 @@ export interface CompiledPlan {
 type Test = (ctx: RoutingContext, local: LocalClock) => ConditionTrace;
 
 const DAY_MS = 86_400_000;
+/** Rules listed in full in every trace; after them only near misses (see decide). */
+const FULL_TRACE_RULES = 20;
 const OPEN_DISPOSITIONS = new Set(['open', 'pending', 'ticket-open']);
 
 /** Local wall-clock time in a time zone, computed once per zone per decision. */
@@ -449,7 +451,9 @@ export function compilePlan(
   const decide = (ctx: RoutingContext): PlanDecision => {
     const clock = new LocalClock(ctx.now);
     const trace: RuleTrace[] = [];
+    let tested = 0;
     for (const r of rules) {
+      tested++;
       const conditions: ConditionTrace[] = [];
       let matched = true;
       for (const t of r.tests) {
@@ -460,10 +464,13 @@ export function compilePlan(
           break; // later conditions of this rule are not evaluated: the trace says which one failed
         }
       }
-      trace.push({ rule: r.name, matched, conditions });
-      if (matched) return toDecision(r.name, r.then, ctx, trace);
+      // Past the first rules, one that failed on its first condition is counted, not listed: a trace
+      // of hundreds of campaign rules per call would weigh more than the call.
+      if (matched || tested <= FULL_TRACE_RULES || conditions.length > 1)
+        trace.push({ rule: r.name, matched, conditions });
+      if (matched) return toDecision(r.name, r.then, ctx, trace, tested);
     }
-    return toDecision('default', plan.default, ctx, trace);
+    return toDecision('default', plan.default, ctx, trace, tested);
   };
   return { compiled: { plan, decide }, problems };
 }
@@ -485,6 +492,7 @@ function toDecision(
   a: Action | undefined,
   ctx: RoutingContext,
   trace: RuleTrace[],
+  rulesTested: number,
 ): PlanDecision {
   const preferredAgent = a?.preferLastAgent ? lastAgentOf(ctx.customer) : undefined;
   return {
@@ -497,6 +505,7 @@ function toDecision(
     message: a?.message,
     fallback: a?.fallback,
     trace,
+    rulesTested,
   };
 }
 
