@@ -9,7 +9,10 @@
  * other queries wait for the end of an open transaction.
  */
 import { parentPort, workerData } from 'node:worker_threads';
-import { PGlite, type Transaction } from '@electric-sql/pglite';
+import { PGlite, type PGliteOptions, type Transaction } from '@electric-sql/pglite';
+
+/** A compiled WebAssembly.Module (the build's lib has no WebAssembly namespace: Node types only). */
+export type WasmModule = NonNullable<PGliteOptions['pgliteWasmModule']>;
 
 export type WorkerRequest =
   | { id: number; op: 'query'; sql: string; params?: unknown[]; tx?: number }
@@ -32,8 +35,8 @@ export interface WorkerInit {
   /** `undefined` keeps the database in memory. */
   path: string | undefined;
   /** Compiled once by the parent (structured clone shares them). */
-  pgliteWasmModule?: WebAssembly.Module;
-  initdbWasmModule?: WebAssembly.Module;
+  pgliteWasmModule?: WasmModule;
+  initdbWasmModule?: WasmModule;
 }
 
 interface OpenTx {

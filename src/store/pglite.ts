@@ -13,7 +13,7 @@ import { fileURLToPath, pathToFileURL } from 'node:url';
 import { Worker } from 'node:worker_threads';
 import type { Db, Queryable, QueryResult } from './db.js';
 import { acquireDirLock } from './dir-lock.js';
-import type { SerializedError, WorkerInit, WorkerReply, WorkerRequest } from './pglite-worker.js';
+import type { SerializedError, WasmModule, WorkerInit, WorkerReply, WorkerRequest } from './pglite-worker.js';
 
 type Request = WorkerRequest extends infer R ? (R extends { id: number } ? Omit<R, 'id'> : never) : never;
 
@@ -51,9 +51,8 @@ function workerEntry(): URL {
  * costs about a second, and tests open many databases.
  */
 // @types/node declares the WebAssembly types but not the global's functions.
-const wasm = (
-  globalThis as unknown as { WebAssembly: { compile(b: Uint8Array): Promise<WebAssembly.Module> } }
-).WebAssembly;
+const wasm = (globalThis as unknown as { WebAssembly: { compile(b: Uint8Array): Promise<WasmModule> } })
+  .WebAssembly;
 let compiled: Promise<Pick<WorkerInit, 'pgliteWasmModule' | 'initdbWasmModule'>> | undefined;
 function wasmModules(): Promise<Pick<WorkerInit, 'pgliteWasmModule' | 'initdbWasmModule'>> {
   compiled ??= (async () => {
