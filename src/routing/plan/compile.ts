@@ -155,7 +155,9 @@ export function compilePlan(
     if (!skills.has(s)) problem(path, `unknown skill "${s}" (declare it under skills)`);
   };
   plan.queues.forEach((q, i) => {
-    q.skills.forEach((s, j) => checkSkill(s, ['queues', i, 'skills', j]));
+    q.skills.forEach((s, j) => {
+      checkSkill(s, ['queues', i, 'skills', j]);
+    });
     if (q.overflow && !queues.has(q.overflow.to))
       problem(['queues', i, 'overflow', 'to'], `overflow to unknown queue "${q.overflow.to}"`);
   });
@@ -348,7 +350,7 @@ export function compilePlan(
         else {
           const want = t.open ?? true;
           const test = `calendar ${t.calendar} ${want ? 'open' : 'closed'}`;
-          tests.push((ctx, clock) => {
+          tests.push((_ctx, clock) => {
             const l = clock.at(cal.tz);
             const holiday = cal.holidays.has(l.date);
             const open =
@@ -424,7 +426,9 @@ export function compilePlan(
   const checkAction = (a: Action, path: Array<string | number>) => {
     if (a.queue !== undefined && !queues.has(a.queue))
       problem([...path, 'queue'], `unknown queue "${a.queue}"`);
-    (a.skills ?? []).forEach((s, j) => checkSkill(s, [...path, 'skills', j]));
+    (a.skills ?? []).forEach((s, j) => {
+      checkSkill(s, [...path, 'skills', j]);
+    });
     if (a.queue === undefined && a.destination === undefined)
       problem(path, 'an action needs a queue or a destination');
     if (a.queue !== undefined && a.destination !== undefined)
@@ -435,7 +439,7 @@ export function compilePlan(
     const path = ['rules', i];
     checkAction(r.then, [...path, 'then']);
     const tests = r.when ? compileCondition(r.when, [...path, 'when']) : [];
-    return { name: r.name, then: r.then, tests };
+    return { name: r.name, action: r.then, tests };
   });
   // A rule after one that always matches can never run.
   const always = rules.findIndex((r) => r.tests.length === 0);
@@ -468,7 +472,7 @@ export function compilePlan(
       // of hundreds of campaign rules per call would weigh more than the call.
       if (matched || tested <= FULL_TRACE_RULES || conditions.length > 1)
         trace.push({ rule: r.name, matched, conditions });
-      if (matched) return toDecision(r.name, r.then, ctx, trace, tested);
+      if (matched) return toDecision(r.name, r.action, ctx, trace, tested);
     }
     return toDecision('default', plan.default, ctx, trace, tested);
   };

@@ -144,9 +144,13 @@ export const PlanSchema = T.Object(
       },
       { ...strict, default: {} },
     ),
-    rules: T.Array(T.Object({ name: Str, when: T.Optional(ConditionSchema), then: ActionSchema }, strict), {
-      default: [],
-    }),
+    rules: T.Array(
+      // biome-ignore lint/suspicious/noThenProperty: a rule reads "when … then …" in the plan file; never awaited
+      T.Object({ name: Str, when: T.Optional(ConditionSchema), then: ActionSchema }, strict),
+      {
+        default: [],
+      },
+    ),
     default: T.Optional(ActionSchema),
     ivr: T.Optional(T.Unknown()),
   },
