@@ -242,6 +242,12 @@ export async function createRelais(config: Config, logger: Logger): Promise<Rela
       distributor: routing.distributor,
       reload: () => (routing as RoutingRuntime).reload(),
     },
+    ivr: routing && {
+      decide: (q) => (routing as RoutingRuntime).engine.ivr(q),
+      choose: (q) => (routing as RoutingRuntime).engine.chooseIvr(q),
+      defaultLanguage: () => (routing as RoutingRuntime).engine.plan.ivr?.defaultLanguage ?? 'fr-FR',
+      transferTo: () => (routing as RoutingRuntime).engine.plan.plan.ivr?.transferTo,
+    },
     version: VERSION,
   });
 

@@ -6,6 +6,7 @@
  */
 import type { AcdEvent, AcdSettings, AgentDef, Distributor, QueueDef } from '../acd/distributor.js';
 import type { LookupResult } from '../customers/directory.js';
+import type { IvrAnswer, IvrOption } from '../ivr/decide.js';
 import type { RouteDecision, RouteQuery, Router } from '../model/call.js';
 import type { CustomerCard } from '../model/customer.js';
 import type { NormalisedNumber } from '../model/number.js';
@@ -47,7 +48,7 @@ export class RoutingEngine {
   readonly #waiting = new Map<string, Waiting>();
   /** Traces of calls handed to an agent, until the call ends (for ring-no-answer and the record). */
   readonly #live = new Map<string, DecisionTrace>();
-  readonly #ivrChoices = new Map<string, string>();
+  readonly #ivrChoices = new Map<string, IvrOption>();
 
   constructor(opts: RoutingEngineOptions) {
     this.#o = opts;
@@ -71,11 +72,43 @@ export class RoutingEngine {
     this.#distributor?.reconfigure(acd.queues, acd.agents, acd.settings);
   }
 
-  /** The caller's choice in the IVR, for the decision that follows (`ivrChoice` conditions). */
-  setIvrChoice(link: string, callId: string, choice: string): void {
-    this.#ivrChoices.set(key(link, callId), choice);
+  /**
+   * The caller's choice in the IVR, for the decision that follows (`ivrChoice` conditions, and the
+   * option's queue and skill). An IVR that does not know the link records it for any link.
+   */
+  setIvrChoice(link: string | undefined, callId: string, choice: IvrOption): void {
+    this.#ivrChoices.set(key(link ?? '*', callId), choice);
     if (this.#ivrChoices.size > 10_000)
       this.#ivrChoices.delete(this.#ivrChoices.keys().next().value as string);
+  }
+
+  #ivrChoiceOf(link: string, callId: string): IvrOption | undefined {
+    return this.#ivrChoices.get(key(link, callId)) ?? this.#ivrChoices.get(key('*', callId));
+  }
+
+  /** IVR personalisation for a call at its start; undefined when the plan has no `ivr` section. */
+  async ivr(q: { callId: string; ani: string; dnis: string; link?: string }): Promise<IvrAnswer | undefined> {
+    const ivr = this.#plan.ivr;
+    if (!ivr) return undefined;
+    const ani = this.#o.normalise(q.ani);
+    const dnis = this.#o.normalise(q.dnis);
+    // Withheld, unknown or malformed callers are never looked up: the line's defaults apply.
+    const found = ani.kind === 'e164' ? await this.#o.lookup(ani) : undefined;
+    return ivr.decide({
+      callId: q.callId,
+      link: q.link ?? '',
+      ani,
+      dnis,
+      customer: found?.customer ?? null,
+      now: this.#now(),
+    });
+  }
+
+  /** Records a menu choice (DTMF key or option id); undefined when the menu has no such option. */
+  chooseIvr(q: { callId: string; link?: string; menu?: string; choice: string }): IvrOption | undefined {
+    const o = this.#plan.ivr?.choice(q.menu ?? this.#plan.plan.ivr?.menu ?? 'main', q.choice);
+    if (o) this.setIvrChoice(q.link, q.callId, o);
+    return o;
   }
 
   readonly router: Router = (q) => {
@@ -95,15 +128,25 @@ export class RoutingEngine {
   ): RouteDecision {
     const k = key(q.link, q.callId);
     const now = this.#now();
+    const choice = this.#ivrChoiceOf(q.link, q.callId);
     const pd = this.#plan.decide({
       callId: q.callId,
       link: q.link,
       ani,
       dnis,
       customer,
-      ivrChoice: this.#ivrChoices.get(k),
+      ivrChoice: choice?.id,
       now,
     });
+    // The IVR option's queue and skill refine a queued decision, unless the rule already chose on
+    // the option itself (it tested ivrChoice) or sent the call to a destination.
+    const ruleTestedChoice =
+      pd.trace.at(-1)?.conditions.some((c) => c.test.startsWith('ivr choice')) === true;
+    if (choice && pd.destination === undefined && !ruleTestedChoice) {
+      if (choice.queue !== undefined) pd.queue = choice.queue;
+      if (choice.skill !== undefined && !pd.skills.includes(choice.skill))
+        pd.skills = [...pd.skills, choice.skill];
+    }
     const trace: DecisionTrace = {
       link: q.link,
       callId: q.callId,
@@ -218,6 +261,7 @@ export class RoutingEngine {
     const k = key(link, callId);
     this.#live.delete(k);
     this.#ivrChoices.delete(k);
+    this.#ivrChoices.delete(key('*', callId));
     this.#distributor?.release(k);
   }
 }

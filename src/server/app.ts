@@ -27,6 +27,7 @@ import { callEventRoutes } from './routes/call-events.js';
 import { callRoutes } from './routes/calls.js';
 import { customerRoutes } from './routes/customers.js';
 import { healthRoutes } from './routes/health.js';
+import { type IvrRoutesOptions, ivrApiRoutes, ivrVxmlRoutes } from './routes/ivr.js';
 import { type RoutingRoutesOptions, routingRoutes } from './routes/routing.js';
 import { sharedSchemas } from './schemas.js';
 
@@ -51,6 +52,8 @@ export interface ServerDeps {
   version: string;
   /** Routing decisions, agents, queues and plan reload, when a routing plan is configured. */
   routing?: RoutingRoutesOptions;
+  /** IVR decisions (JSON under /api/v1, VoiceXML under /ivr), when a routing plan is configured. */
+  ivr?: IvrRoutesOptions;
   /** Per readiness check; default 2000 ms. */
   readinessTimeoutMs?: number;
 }
@@ -132,8 +135,20 @@ export async function buildServer(deps: ServerDeps): Promise<FastifyInstance> {
       await api.register(callRoutes, { liveCalls: deps.liveCalls });
       await api.register(callEventRoutes, { ingest: deps.ingest });
       if (deps.routing) await api.register(routingRoutes, deps.routing);
+      if (deps.ivr) await api.register(ivrApiRoutes, deps.ivr);
     },
     { prefix: API_PREFIX },
   );
+  const ivr = deps.ivr;
+  if (ivr) {
+    await app.register(
+      async (vx) => {
+        vx.setValidatorCompiler(TypeBoxValidatorCompiler);
+        vx.addHook('onRequest', bearerAuth(deps.tokens, { queryToken: true }));
+        await vx.register(ivrVxmlRoutes, ivr);
+      },
+      { prefix: '/ivr' },
+    );
+  }
   return app;
 }

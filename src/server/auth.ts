@@ -1,5 +1,5 @@
 /**
- * Bearer-token authentication of /api/v1 (tokens from config `api.tokens`).
+ * Bearer-token authentication of /api/v1 and /ivr (tokens from config `api.tokens`).
  *
  * Tokens are compared as SHA-256 digests with timingSafeEqual (equal lengths whatever the input),
  * against every configured token so that the time does not tell which one nearly matched.
@@ -33,10 +33,13 @@ export function tokenName(known: ReadonlyArray<{ name: string; hash: Buffer }>, 
 }
 
 /** An onRequest hook that refuses requests without a valid bearer token (401). */
-export function bearerAuth(tokens: ReadonlyArray<ApiToken>) {
+export function bearerAuth(tokens: ReadonlyArray<ApiToken>, opts: { queryToken?: boolean } = {}) {
   const known = tokens.map((t) => ({ name: t.name, hash: digest(t.token) }));
   return async (request: FastifyRequest, reply: FastifyReply): Promise<void> => {
-    const header = request.headers.authorization;
+    // IVR platforms fetch VoiceXML documents by URL and cannot add a header: `?token=` there only.
+    const inQuery = opts.queryToken ? (request.query as { token?: unknown } | undefined)?.token : undefined;
+    const header =
+      request.headers.authorization ?? (typeof inQuery === 'string' ? `Bearer ${inQuery}` : undefined);
     const name = tokenName(known, header);
     if (name === undefined) {
       throw new RelaisError(

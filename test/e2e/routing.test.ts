@@ -41,6 +41,17 @@ rules:
   - { name: vip, when: { customer: { tier: vip } }, then: { queue: support, priority: 100, skills: [senior], preferLastAgent: true } }
   - { name: campaign, when: { dnis: { exact: "0800 123 456" } }, then: { queue: sales } }
 default: { queue: support }
+ivr:
+  supported: [fr-FR, en-US]
+  greetings: { returning: welcome-back, tiers: { vip: vip-welcome } }
+  menus:
+    main:
+      options:
+        - { id: buy, dtmf: "1", label: { fr-FR: Acheter, en-US: Buy }, queue: sales }
+        - { id: help, dtmf: "2", label: { fr-FR: Aide, en-US: Help }, queue: support }
+  ordering:
+    - { name: recent-buyers, when: { customer: { purchasedWithinDays: 30 } }, first: [help] }
+  transferTo: "3000"
 `;
 
 let relais: Relais;
@@ -261,5 +272,95 @@ describe('routing with a plan, through the CSTA simulator', () => {
       talkMs: 20,
     }).done;
     expect(['4001', '4002']).toContain(moved.agent);
+  });
+
+  it("answers the IVR over the API and as VoiceXML, and the caller's choice steers the routing", async () => {
+    const token = readFileSync(path.join(dir, 'api-token'), 'utf8').trim();
+    const auth = { authorization: `Bearer ${token}` };
+    const ask = (body: object) =>
+      relais.server.inject({ method: 'POST', url: '/api/v1/ivr/decisions', headers: auth, payload: body });
+    const buyer = await relais.directory.create({
+      name: 'Rita Recent',
+      phones: [{ number: '06 33 33 33 33' }],
+    });
+    await relais.directory.addPurchase(buyer.id, { sku: 'TV-55', purchasedAt: Date.now() - 3 * 86_400_000 });
+
+    expect(
+      (
+        await relais.server.inject({
+          method: 'POST',
+          url: '/api/v1/ivr/decisions',
+          payload: { callId: 'i0', ani: '', dnis: '' },
+        })
+      ).statusCode,
+    ).toBe(401);
+    const french = (await ask({ callId: 'i1', ani: '06 44 44 44 44', dnis: '01 40 00 00 00' })).json();
+    expect(french).toMatchObject({
+      language: 'fr-FR',
+      greeting: 'welcome',
+      menu: { options: [{ id: 'buy', label: 'Acheter' }, { id: 'help' }] },
+    });
+    const us = (await ask({ callId: 'i2', ani: '+1 212 555 0100', dnis: '01 40 00 00 00' })).json();
+    expect(us).toMatchObject({ language: 'en-US', menu: { options: [{ label: 'Buy' }, { label: 'Help' }] } });
+    const recent = (await ask({ callId: 'i3', ani: '+33 6 33 33 33 33', dnis: '01 40 00 00 00' })).json();
+    expect(recent).toMatchObject({
+      greeting: 'welcome-back',
+      menu: {
+        options: [
+          { id: 'help', dtmf: '2' },
+          { id: 'buy', dtmf: '1' },
+        ],
+      },
+    });
+    const before = relais.directory.cacheStats;
+    const withheld = await ask({ callId: 'i4', ani: 'anonymous', dnis: '01 40 00 00 00' });
+    expect(withheld.statusCode).toBe(200);
+    expect(withheld.json()).toMatchObject({ language: 'fr-FR', greeting: 'welcome' });
+    const after = relais.directory.cacheStats;
+    expect(after.hits + after.misses + after.dbLookups).toBe(before.hits + before.misses + before.dbLookups); // never looked up
+    expect((await ask({ callId: 'i5', ani: '\u0000<script>', dnis: '???' })).statusCode).toBe(200);
+
+    const entry = await relais.server.inject({
+      url: `/ivr/entry.vxml?ani=%2B12125550100&dnis=0140000000&callId=v1&link=pbx&token=${token}`,
+    });
+    expect(entry.statusCode).toBe(200);
+    expect(entry.headers['content-type']).toContain('application/voicexml+xml');
+    expect(entry.body).toContain('xml:lang="en-US"');
+    expect((await relais.server.inject({ url: '/ivr/entry.vxml?ani=1' })).statusCode).toBe(401);
+    const chose = await relais.server.inject({
+      url: `/ivr/choice.vxml?callId=v1&link=pbx&menu=main&option=buy&token=${token}`,
+    });
+    expect(chose.body).toContain('dest="tel:3000"');
+
+    // The caller pressed 1 (buy → sales): the default rule's queue gives way to the option's.
+    const viaApi = await relais.server.inject({
+      method: 'POST',
+      url: '/api/v1/ivr/choices',
+      headers: auth,
+      payload: { callId: 'v2', choice: '1' },
+    });
+    expect(viaApi.json()).toMatchObject({ id: 'buy', queue: 'sales' });
+    const d = routing().distributor;
+    for (const a of d.agents()) if (a.state !== 'logged_off') d.logout(a.id);
+    d.login('chloe');
+    d.login('bob');
+    const decided = await routing().engine.router({
+      link: 'pbx',
+      callId: 'v2',
+      ani: '0622222222',
+      dnis: '0140000000',
+      at: Date.now(),
+    });
+    expect(decided.target).toEqual({ kind: 'agent', agentId: 'chloe', device: '4003' });
+    const plain = await routing().engine.router({
+      link: 'pbx',
+      callId: 'v3',
+      ani: '0622222222',
+      dnis: '0140000000',
+      at: Date.now(),
+    });
+    expect(plain.target).toEqual({ kind: 'agent', agentId: 'bob', device: '4002' });
+    routing().engine.ended('pbx', 'v2');
+    routing().engine.ended('pbx', 'v3');
   });
 });

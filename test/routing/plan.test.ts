@@ -133,6 +133,14 @@ describe('routing plan', () => {
     expect(JSON.stringify(french.trace)).not.toContain('612345678');
   });
 
+  it('takes a calendar without holidays and an agent without skills', () => {
+    const p = plan(
+      'calendars: { b: { hours: { mon-fri: ["08:00-18:00"] } } }\nagents: [{ id: a }]\nqueues: [{ id: q, device: "1" }]\nrules:\n  - { name: open, when: { time: { calendar: b } }, then: { queue: q } }\ndefault: { destination: "9" }\n',
+    );
+    expect(p.decide(ctx()).rule).toBe('open');
+    expect(p.decide(ctx({ now: Date.parse('2026-11-29T09:00:00Z') })).rule).toBe('default');
+  });
+
   it('matches DNIS prefixes in national and international form, ANI kinds, attributes, languages, tickets and IVR choices', () => {
     const p = plan(`
 skills: [support]

@@ -5,6 +5,7 @@
  * cycles, unreachable rules) is checked here and reported with its path.
  */
 import { type CountryCode, getCountryCallingCode } from 'libphonenumber-js/max';
+import { type CompiledIvr, compileIvr } from '../../ivr/decide.js';
 import { dialString, type NormalisedNumber } from '../../model/number.js';
 import { maskNumber } from '../../numbers/mask.js';
 import type { ConditionTrace, PlanDecision, RoutingContext, RuleTrace } from '../types.js';
@@ -27,6 +28,8 @@ export interface CompileOptions {
 export interface CompiledPlan {
   readonly plan: Plan;
   decide(ctx: RoutingContext): PlanDecision;
+  /** IVR personalisation, when the plan has an `ivr` section. */
+  readonly ivr: CompiledIvr | undefined;
 }
 
 type Test = (ctx: RoutingContext, local: LocalClock) => ConditionTrace;
@@ -201,7 +204,7 @@ export function compilePlan(
         for (const d of expandDays(days)) open.set(d, [...(open.get(d) ?? []), range]);
       });
     }
-    calendars.set(name, { tz, open, holidays: new Set(c.holidays) });
+    calendars.set(name, { tz, open, holidays: new Set(c.holidays ?? []) });
   }
 
   /** A DNIS prefix as written (`0800`, `+33800`, `00338`, `30` for extensions) → the dial-string prefix. */
@@ -449,6 +452,21 @@ export function compilePlan(
       `rule "${rules[always + 1]?.name}" can never match: rule "${rules[always]?.name}" before it has no conditions`,
     );
   if (plan.default) checkAction(plan.default, ['default']);
+  const ivr =
+    plan.ivr &&
+    compileIvr(plan.ivr, {
+      predicate: (c, path) => {
+        const tests = compileCondition(c as Condition, path);
+        return (ctx) => {
+          const clock = new LocalClock(ctx.now);
+          return tests.every((t) => t(ctx, clock).passed);
+        };
+      },
+      problem,
+      queues: new Set(queues.keys()),
+      skills,
+      dialKey: (raw) => dialString(opts.normalise(raw)),
+    });
 
   if (problems.length > 0) return { problems };
 
@@ -476,7 +494,7 @@ export function compilePlan(
     }
     return toDecision('default', plan.default, ctx, trace, tested);
   };
-  return { compiled: { plan, decide }, problems };
+  return { compiled: { plan, decide, ivr }, problems };
 }
 
 function hasOpenTicket(ctx: RoutingContext): boolean {

@@ -3,9 +3,12 @@
  * settings and the ordered rules. Documented in docs/routing.md; checked by load.ts.
  */
 import { type Static, Type as T } from '@sinclair/typebox';
+import { IvrSchema } from '../../ivr/schema.js';
+import { ConditionSchema } from './conditions-schema.js';
+
+export { type Condition, ConditionSchema } from './conditions-schema.js';
 
 const Id = T.String({ pattern: '^[a-z0-9][a-z0-9_.-]*$', description: 'lowercase id' });
-const OneOrMany = <S extends ReturnType<typeof T.String>>(s: S) => T.Union([s, T.Array(s, { minItems: 1 })]);
 const Str = T.String({ minLength: 1 });
 const Device = T.String({ pattern: '^[0-9A-Za-z*#+]{1,32}$', description: 'a device (number) on the PBX' });
 const strict = { additionalProperties: false } as const;
@@ -21,66 +24,10 @@ const Calendar = T.Object(
       T.String({ pattern: '^(mon|tue|wed|thu|fri|sat|sun)(-(mon|tue|wed|thu|fri|sat|sun))?$' }),
       T.Array(Str),
     ),
-    holidays: T.Array(T.String({ pattern: '^[0-9]{4}-[0-9]{2}-[0-9]{2}$' }), { default: [] }),
+    // Optional rather than defaulted: TypeBox does not fill defaults inside a record's values.
+    holidays: T.Optional(T.Array(T.String({ pattern: '^[0-9]{4}-[0-9]{2}-[0-9]{2}$' }))),
   },
   strict,
-);
-
-const Scalar = T.Union([T.String(), T.Number(), T.Boolean()]);
-
-export const ConditionSchema = T.Recursive(
-  (Self) =>
-    T.Object(
-      {
-        dnis: T.Optional(
-          T.Object({ exact: T.Optional(OneOrMany(Str)), prefix: T.Optional(OneOrMany(Str)) }, strict),
-        ),
-        ani: T.Optional(
-          T.Object(
-            {
-              kind: T.Optional(
-                OneOrMany(T.String({ pattern: '^(e164|extension|withheld|unavailable|unknown)$' })),
-              ),
-              country: T.Optional(OneOrMany(T.String({ pattern: '^[A-Z]{2}$' }))),
-              region: T.Optional(OneOrMany(Str)),
-              type: T.Optional(OneOrMany(Str)),
-            },
-            strict,
-          ),
-        ),
-        customer: T.Optional(
-          T.Object(
-            {
-              known: T.Optional(T.Boolean()),
-              tier: T.Optional(OneOrMany(Str)),
-              language: T.Optional(OneOrMany(Str)),
-              attributes: T.Optional(T.Record(Str, Scalar)),
-              purchasedWithinDays: T.Optional(T.Integer()),
-              sku: T.Optional(Str),
-              openTicket: T.Optional(T.Boolean()),
-            },
-            strict,
-          ),
-        ),
-        time: T.Optional(
-          T.Object(
-            {
-              calendar: T.Optional(Str),
-              open: T.Optional(T.Boolean()),
-              between: T.Optional(Str),
-              days: T.Optional(T.Array(T.String({ pattern: '^(mon|tue|wed|thu|fri|sat|sun)$' }))),
-              timezone: T.Optional(Str),
-            },
-            strict,
-          ),
-        ),
-        ivrChoice: T.Optional(OneOrMany(Str)),
-        not: T.Optional(Self),
-        any: T.Optional(T.Array(Self, { minItems: 1 })),
-      },
-      strict,
-    ),
-  { $id: 'Condition' },
 );
 
 export const ActionSchema = T.Object(
@@ -152,11 +99,10 @@ export const PlanSchema = T.Object(
       },
     ),
     default: T.Optional(ActionSchema),
-    ivr: T.Optional(T.Unknown()),
+    ivr: T.Optional(IvrSchema),
   },
   strict,
 );
 
 export type Plan = Static<typeof PlanSchema>;
-export type Condition = Static<typeof ConditionSchema>;
 export type Action = Static<typeof ActionSchema>;

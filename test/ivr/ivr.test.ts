@@ -1,0 +1,187 @@
+/** IVR personalisation from the example plan: language, greeting, menu order, choices, VoiceXML. */
+import { SaxesParser } from 'saxes';
+import { describe, expect, it } from 'vitest';
+import { isRelaisError } from '../../src/errors.js';
+import type { IvrAnswer } from '../../src/ivr/decide.js';
+import { choiceDocument, entryDocument } from '../../src/ivr/vxml.js';
+import type { CustomerCard } from '../../src/model/customer.js';
+import { loadPlanFile, parsePlan } from '../../src/routing/plan/load.js';
+import type { RoutingContext } from '../../src/routing/types.js';
+import { frNormalise } from '../helpers/numbers.js';
+
+const opts = { normalise: frNormalise, defaultCountry: 'FR', tiers: ['standard', 'vip'] };
+const plan = loadPlanFile(new URL('../../routing.example.yaml', import.meta.url).pathname, opts);
+const ivr = plan.ivr as NonNullable<typeof plan.ivr>;
+const NOW = Date.parse('2026-11-25T09:00:00Z');
+const DAY = 86_400_000;
+
+function card(over: Partial<CustomerCard> = {}): CustomerCard {
+  return {
+    id: 'c-1',
+    name: 'Camille Martin',
+    phones: [],
+    tier: 'standard',
+    consent: {},
+    attributes: {},
+    createdAt: 0,
+    updatedAt: 0,
+    recentPurchases: [],
+    recentInteractions: [],
+    ...over,
+  };
+}
+const ctx = (ani: string, over: Partial<RoutingContext> = {}, dnis = '01 40 00 00 00'): RoutingContext => ({
+  callId: 'k1',
+  link: 'pbx',
+  ani: frNormalise(ani),
+  dnis: frNormalise(dnis),
+  customer: null,
+  now: NOW,
+  ...over,
+});
+const order = (a: IvrAnswer) => a.menu.options.map((o) => `${o.dtmf}:${o.id}`);
+
+/** Parses a document with a strict XML parser; returns the elements met and the root's attributes. */
+function parseXml(doc: string) {
+  const parser = new SaxesParser({ xmlns: true });
+  const elements: Array<{ name: string; attributes: Record<string, string>; text: string }> = [];
+  const open: Array<(typeof elements)[number]> = [];
+  parser.on('opentag', (t) => {
+    const e = {
+      name: t.local,
+      attributes: Object.fromEntries(Object.entries(t.attributes).map(([k, v]) => [k, v.value])),
+      text: '',
+    };
+    elements.push(e);
+    open.push(e);
+  });
+  parser.on('closetag', () => {
+    open.pop();
+  });
+  parser.on('text', (t) => {
+    const top = open.at(-1);
+    if (top) top.text += t;
+  });
+  parser.write(doc).close();
+  return elements;
+}
+
+describe('IVR decisions', () => {
+  it('speaks French to a French mobile, in the main menu order, with the default greeting', () => {
+    const a = ivr.decide(ctx('06 12 34 56 78'));
+    expect(a).toMatchObject({ language: 'fr-FR', greeting: 'welcome', menu: { id: 'main' } });
+    expect(order(a)).toEqual(['1:sales', '2:after-sales', '3:support']);
+    expect(a.menu.options[1]?.label).toBe('Service après-vente');
+  });
+
+  it('speaks English to a US number, with English labels', () => {
+    const a = ivr.decide(ctx('+1 212 555 0100'));
+    expect(a.language).toBe('en-US');
+    expect(a.menu.options.map((o) => o.label)).toEqual(['Sales', 'After-sales service', 'Support']);
+    expect(a.reasons[0]).toContain('from US');
+  });
+
+  it('gives a withheld or malformed caller the line defaults', () => {
+    for (const ani of ['anonymous', '', '+++', 'x'.repeat(60)]) {
+      const a = ivr.decide(ctx(ani));
+      expect(a).toMatchObject({ language: 'fr-FR', greeting: 'welcome' });
+      expect(order(a)).toEqual(['1:sales', '2:after-sales', '3:support']);
+    }
+    // The campaign line has its own menu.
+    expect(ivr.decide(ctx('anonymous', {}, '0800 123 456')).menu.id).toBe('campaign');
+  });
+
+  it('brings after-sales first for a recent buyer, keeping each option its key', () => {
+    const buyer = card({ recentPurchases: [{ id: 'p', sku: 'TV-55', purchasedAt: NOW - 3 * DAY }] });
+    const a = ivr.decide(ctx('06 12 34 56 78', { customer: buyer }));
+    expect(order(a)).toEqual(['2:after-sales', '1:sales', '3:support']);
+    expect(a.greeting).toBe('welcome-back');
+    expect(a.reasons).toContain('menu order: rule recent-buyers brings after-sales first');
+    const old = card({ recentPurchases: [{ id: 'p', sku: 'TV-55', purchasedAt: NOW - 60 * DAY }] });
+    expect(order(ivr.decide(ctx('06 12 34 56 78', { customer: old })))).toEqual([
+      '1:sales',
+      '2:after-sales',
+      '3:support',
+    ]);
+  });
+
+  it("greets a VIP with their greeting and prefers the customer's language over the number's", () => {
+    expect(ivr.decide(ctx('06 12 34 56 78', { customer: card({ tier: 'vip' }) })).greeting).toBe(
+      'vip-welcome',
+    );
+    const english = ivr.decide(ctx('06 12 34 56 78', { customer: card({ language: 'en' }) }));
+    expect(english.language).toBe('en-US');
+    // A preference the IVR has no prompts for falls back to the number's country.
+    expect(ivr.decide(ctx('06 12 34 56 78', { customer: card({ language: 'it-IT' }) })).language).toBe(
+      'fr-FR',
+    );
+  });
+
+  it('maps a posted-back choice by key or id, and refuses bad menus with their line', () => {
+    expect(ivr.choice('main', '2')).toMatchObject({ id: 'after-sales', skill: 'after-sales' });
+    expect(ivr.choice('main', 'sales')).toMatchObject({ id: 'sales', queue: 'sales' });
+    expect(ivr.choice('main', '7')).toBeUndefined();
+    const bad = `skills: [s]
+queues: [{ id: q, device: "1" }]
+ivr:
+  menus:
+    main:
+      options:
+        - { id: a, dtmf: "1", queue: nope }
+        - { id: b, dtmf: "1" }
+  ordering:
+    - { name: r, when: { customer: { tier: gold } }, first: [zz] }
+`;
+    let message = '';
+    try {
+      parsePlan(bad, 'routing.yaml', opts);
+    } catch (e) {
+      if (isRelaisError(e, 'RELAIS_ERR_ROUTING_PLAN')) message = e.message;
+    }
+    expect(message).toContain('routing.yaml:7: ivr.menus.main.options.0.queue: unknown queue "nope"');
+    expect(message).toContain(
+      'routing.yaml:8: ivr.menus.main.options.1.dtmf: key 1 is used twice in menu "main"',
+    );
+    expect(message).toContain('unknown tier "gold"');
+    expect(message).toContain('no menu has an option "zz"');
+  });
+});
+
+describe('VoiceXML', () => {
+  it('renders the entry menu well-formed, with xml:lang and the options in the decided order', () => {
+    const buyer = card({ recentPurchases: [{ id: 'p', sku: 'TV', purchasedAt: NOW - DAY }] });
+    const a = ivr.decide(ctx('+1 212 555 0100', { customer: buyer }));
+    const doc = entryDocument(a, (id) => `choice.vxml?callId=k1&option=${id}&token=t<&>"`);
+    const elements = parseXml(doc);
+    const root = elements[0];
+    expect(root).toMatchObject({ name: 'vxml', attributes: { version: '2.1', 'xml:lang': 'en-US' } });
+    const choices = elements.filter((e) => e.name === 'choice');
+    expect(choices.map((c) => [c.attributes.dtmf, c.text])).toEqual([
+      ['2', 'After-sales service'],
+      ['1', 'Sales'],
+      ['3', 'Support'],
+    ]);
+    expect(choices[0]?.attributes.next).toBe('choice.vxml?callId=k1&option=after-sales&token=t<&>"');
+    const audio = elements.filter((e) => e.name === 'audio').map((e) => e.attributes.src);
+    expect(audio[0]).toBe('https://ivr.example/prompts/en-US/welcome-back.wav');
+  });
+
+  it('escapes every value, and transfers to the route point after the choice', () => {
+    const a: IvrAnswer = {
+      callId: 'x',
+      language: 'fr-FR',
+      greeting: 'a"b',
+      menu: { id: 'm<1>', options: [{ id: 'o', dtmf: '1', label: `L'offre <spéciale> & "plus"\u0001` }] },
+      reasons: [],
+      promptBase: 'p',
+    };
+    const elements = parseXml(entryDocument(a, () => 'n?a=1&b=2'));
+    expect(elements.find((e) => e.name === 'choice')?.text).toBe(`L'offre <spéciale> & "plus"`);
+    const after = parseXml(choiceDocument('fr-FR', '3000'));
+    expect(after.find((e) => e.name === 'transfer')?.attributes).toMatchObject({
+      dest: 'tel:3000',
+      bridge: 'false',
+    });
+    expect(parseXml(choiceDocument('fr-FR', undefined)).some((e) => e.name === 'exit')).toBe(true);
+  });
+});
