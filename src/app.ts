@@ -198,8 +198,8 @@ export async function createRelais(config: Config, logger: Logger): Promise<Rela
     const { engine } = routing;
     // The distributor learns from the calls themselves when its agents are free again.
     bus.on('call.updated', (call) => {
-      if (call.state === 'connected') engine.answered(call.link, call.id);
-      else if (call.state === 'cleared' || call.state === 'failed') engine.ended(call.link, call.id);
+      engine.observe(call);
+      if (call.state === 'cleared' || call.state === 'failed') engine.ended(call.link, call.id);
     });
     bus.on('call.cleared', ({ call }) => engine.ended(call.link, call.id));
   }

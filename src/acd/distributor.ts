@@ -289,6 +289,22 @@ export class Distributor {
     this.#tryAssign(callId);
   }
 
+  /**
+   * The PBX reports the call left the agent's device unanswered (ring-no-answer, or the device was
+   * busy with a call Relais did not give): the agent goes away with that reason, so they are not
+   * offered the next call, and the call leaves the distributor (the PBX has routed it on itself).
+   */
+  notAnswered(callId: string, reason: string): void {
+    const c = this.#calls.get(callId);
+    if (!c) return;
+    const a = c.agentId === undefined ? undefined : this.#agents.get(c.agentId);
+    this.#forget(c);
+    if (a && a.callId === callId) {
+      a.callId = undefined;
+      this.#setState(a, 'away', reason);
+    }
+  }
+
   /** Calls waiting per queue, with the longest wait; agents by state. For the wallboard. */
   stats(): {
     queues: Array<{ id: string; waiting: number; longestWaitMs: number }>;

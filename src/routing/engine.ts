@@ -7,7 +7,7 @@
 import type { AcdEvent, AcdSettings, AgentDef, Distributor, QueueDef } from '../acd/distributor.js';
 import type { LookupResult } from '../customers/directory.js';
 import type { IvrAnswer, IvrOption } from '../ivr/decide.js';
-import type { RouteDecision, RouteQuery, Router } from '../model/call.js';
+import type { Call, RouteDecision, RouteQuery, Router } from '../model/call.js';
 import type { CustomerCard } from '../model/customer.js';
 import type { NormalisedNumber } from '../model/number.js';
 import { dialString } from '../model/number.js';
@@ -49,6 +49,8 @@ export class RoutingEngine {
   /** Traces of calls handed to an agent, until the call ends (for ring-no-answer and the record). */
   readonly #live = new Map<string, DecisionTrace>();
   readonly #ivrChoices = new Map<string, IvrOption>();
+  /** Routed calls seen ringing at their agent's device. */
+  readonly #rang = new Set<string>();
 
   constructor(opts: RoutingEngineOptions) {
     this.#o = opts;
@@ -251,6 +253,40 @@ export class RoutingEngine {
     }
   };
 
+  /**
+   * Follows a routed call as the PBX reports it (the tracker's view): answered at the agent's
+   * device, or gone elsewhere unanswered after ringing there (ring-no-answer), or failed there
+   * (busy): the distributor learns which.
+   */
+  observe(call: Call): void {
+    const k = key(call.link, call.id);
+    const t = this.#live.get(k);
+    if (!t || t.outcome.kind !== 'agent') return;
+    const device = t.outcome.device;
+    if (call.state === 'connected' && call.device === device) {
+      this.#rang.delete(k);
+      this.#distributor?.answered(k);
+      return;
+    }
+    if (call.answeredAt !== undefined) return;
+    if (call.device === device && call.state === 'alerting') {
+      this.#rang.add(k);
+      return;
+    }
+    const why =
+      call.state === 'failed' && (call.device === device || call.device === undefined)
+        ? 'busy-at-device'
+        : this.#rang.has(k) && call.device !== device && call.state !== 'cleared'
+          ? 'ring-no-answer'
+          : undefined;
+    if (why === undefined) return;
+    this.#rang.delete(k);
+    this.#live.delete(k);
+    t.steps.push({ at: this.#now(), what: `${t.outcome.agentId} did not answer (${why})` });
+    void this.#o.log.record(t).catch(() => {});
+    this.#distributor?.notAnswered(k, why);
+  }
+
   /** The routed call was answered at the agent's device. */
   answered(link: string, callId: string): void {
     this.#distributor?.answered(key(link, callId));
@@ -260,6 +296,7 @@ export class RoutingEngine {
   ended(link: string, callId: string): void {
     const k = key(link, callId);
     this.#live.delete(k);
+    this.#rang.delete(k);
     this.#ivrChoices.delete(k);
     this.#ivrChoices.delete(key('*', callId));
     this.#distributor?.release(k);

@@ -15,6 +15,7 @@ import { CstaSimulator } from '../../src/simulator/csta/index.js';
 const sim = new CstaSimulator({
   identifiers: 'unify',
   replyTimeoutMs: 20_000,
+  ringNoAnswerMs: 200,
   devices: {
     agents: ['4001', '4002', '4003'],
     acdGroups: [{ id: '3001' }, { id: '3002' }],
@@ -33,7 +34,7 @@ queues:
   - { id: sales, device: "3002", skills: [sales] }
 agents:
   - { id: alice, device: "4001", skills: { support: 3, senior: 1 } }
-  - { id: bob, device: "4002", skills: { support: 2 } }
+  - { id: bob, device: "4002", skills: { support: 2, senior: 1 } }
   - { id: chloe, device: "4003", skills: { sales: 3 } }
 acd: { ageing: { pointsPerSecond: 0, maxWaitSeconds: 60 }, preferredAgentWaitSeconds: 2 }
 rules:
@@ -362,5 +363,61 @@ describe('routing with a plan, through the CSTA simulator', () => {
     expect(plain.target).toEqual({ kind: 'agent', agentId: 'bob', device: '4002' });
     routing().engine.ended('pbx', 'v2');
     routing().engine.ended('pbx', 'v3');
+  });
+
+  it('puts an agent who lets the call ring out away, and offers the next call to someone else', async () => {
+    const d = routing().distributor;
+    for (const a of d.agents()) if (a.state !== 'logged_off') d.logout(a.id);
+    d.login('bob');
+    const rnr = await sim.placeCall({
+      ani: '0622222222',
+      dnis: '0140000000',
+      routePoint: '3000',
+      ringNoAnswer: true,
+      answer: false,
+      abandonAfterMs: 600,
+    }).done;
+    expect(rnr.routing).toBe('selected');
+    await expect.poll(() => d.agent('bob')).toMatchObject({ state: 'away', reason: 'ring-no-answer' });
+    const trace = await routing().decisions.get(rnr.callId, 'pbx');
+    expect(trace?.steps.map((x) => x.what)).toContain('bob did not answer (ring-no-answer)');
+    d.login('alice');
+    const next = await sim.placeCall({
+      ani: '0622222222',
+      dnis: '0140000000',
+      routePoint: '3000',
+      talkMs: 20,
+    }).done;
+    expect(next.agent).toBe('4001');
+  });
+
+  it('offers a returning customer to their last agent first', async () => {
+    const d = routing().distributor;
+    for (const a of d.agents()) if (a.state !== 'logged_off') d.logout(a.id);
+    const loyal = await relais.directory.create({
+      name: 'Lou Loyal',
+      phones: [{ number: '06 55 55 55 55' }],
+      tier: 'vip',
+    });
+    await relais.directory.addInteraction(loyal.id, {
+      at: Date.now() - 86_400_000,
+      channel: 'phone',
+      agentId: 'alice',
+    });
+    d.login('alice');
+    d.setState('alice', 'away', 'break');
+    d.login('bob'); // senior too, and free: without the preference the VIP would go to him at once
+    // Alice is away: the VIP waits for her (preferredAgentWaitSeconds 2) rather than going to nobody else qualified…
+    const call = sim.placeCall({ ani: '0655555555', dnis: '0140000000', routePoint: '3000', talkMs: 20 });
+    await new Promise((r) => setTimeout(r, 300));
+    d.setState('alice', 'available');
+    const done = await call.done;
+    expect(done.agent).toBe('4001');
+    const trace = await routing().decisions.get(done.callId, 'pbx');
+    expect(trace).toMatchObject({
+      rule: 'vip',
+      preferredAgent: 'alice',
+      outcome: { kind: 'agent', agentId: 'alice' },
+    });
   });
 });
