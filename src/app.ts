@@ -5,6 +5,7 @@
 import { readFileSync } from 'node:fs';
 import type { FastifyInstance } from 'fastify';
 import type { Logger } from 'pino';
+import { applyAgentReport } from './acd/agent-reports.js';
 import { Distributor } from './acd/distributor.js';
 import { ensureLocalToken } from './api-token.js';
 import type { Config } from './config/schema.js';
@@ -16,6 +17,7 @@ import { RelaisError } from './errors.js';
 import { createCallRecordWriter } from './history/call-records.js';
 import { type RunningCstaLink, startCstaLink } from './links/csta/from-config.js';
 import { createLinkMetrics } from './links/csta/link-metrics.js';
+import type { AgentStateReport } from './model/agent.js';
 import type { CallEvent } from './model/call.js';
 import type { Normaliser } from './numbers/index.js';
 import { createMetrics } from './observability.js';
@@ -215,7 +217,26 @@ export async function createRelais(config: Config, logger: Logger): Promise<Rela
       const router =
         routing?.engine.router ??
         createSimpleRouter({ routes: lc.routing.routes, default: lc.routing.default }, normalise);
-      links.push(await startCstaLink(lc, { ingest, router, logger, metrics: linkMetrics }));
+      const distributor = routing?.distributor;
+      const onAgentState =
+        distributor &&
+        ((r: AgentStateReport) => {
+          try {
+            const done = applyAgentReport(distributor, r);
+            if (done) logger.debug({ link: r.link, agent: done }, 'agent state from the PBX');
+            else
+              logger.debug(
+                { link: r.link, device: r.device },
+                'agent state for an agent the plan does not know',
+              );
+          } catch (err) {
+            logger.warn(
+              { link: r.link, err: err instanceof Error ? err.message : String(err) },
+              'agent state not applied',
+            );
+          }
+        });
+      links.push(await startCstaLink(lc, { ingest, router, logger, metrics: linkMetrics, onAgentState }));
     }
   } catch (err) {
     for (const l of links) await l.stop();

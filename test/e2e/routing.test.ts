@@ -420,4 +420,25 @@ describe('routing with a plan, through the CSTA simulator', () => {
       outcome: { kind: 'agent', agentId: 'alice' },
     });
   });
+
+  it('follows agent states the switch reports (logged on, not ready, ready, logged off)', async () => {
+    const d = routing().distributor;
+    for (const a of d.agents()) if (a.state !== 'logged_off') d.logout(a.id);
+    sim.agentState('4003', 'AgentLoggedOn', 'chloe');
+    await expect.poll(() => d.agent('chloe')).toMatchObject({ state: 'available', device: '4003' });
+    sim.agentState('4003', 'AgentNotReady', 'chloe', 'lunch');
+    await expect.poll(() => d.agent('chloe')).toMatchObject({ state: 'away', reason: 'lunch' });
+    // By device alone: the switch's agent id is not one of the plan's.
+    sim.agentState('4003', 'AgentReady', 'SW-0042');
+    await expect.poll(() => d.agent('chloe')?.state).toBe('available');
+    const call = await sim.placeCall({
+      ani: '0622222222',
+      dnis: '0800123456',
+      routePoint: '3000',
+      talkMs: 20,
+    }).done;
+    expect(call.agent).toBe('4003');
+    sim.agentState('4003', 'AgentLoggedOff', 'chloe');
+    await expect.poll(() => d.agent('chloe')?.state).toBe('logged_off');
+  });
 });

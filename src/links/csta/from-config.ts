@@ -1,6 +1,7 @@
 /** Builds a CSTA link from its configuration: TLS material, connector or listener, backoff. */
 import type { Logger } from 'pino';
 import type { CstaLinkConfig } from '../../config/links.js';
+import type { AgentStateReport } from '../../model/agent.js';
 import type { CallEvent, Router } from '../../model/call.js';
 import {
   type Connector,
@@ -28,6 +29,7 @@ export interface CstaLinkEnv {
   router: Router;
   logger: Logger;
   metrics: LinkMetrics;
+  onAgentState?: (r: AgentStateReport) => void;
 }
 
 export async function startCstaLink(config: CstaLinkConfig, env: CstaLinkEnv): Promise<RunningCstaLink> {

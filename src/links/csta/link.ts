@@ -20,13 +20,14 @@
 import type { Duplex } from 'node:stream';
 import type { Logger } from 'pino';
 import type { CstaLinkConfig } from '../../config/links.js';
+import type { AgentStateReport, ReportedAgentState } from '../../model/agent.js';
 import type { CallEvent, RouteQuery, Router } from '../../model/call.js';
 import type { Connector } from '../transport/connector.js';
 import { CallMapper, type DeviceKind } from './call-mapper.js';
 import { CSTA_NAMESPACES, deviceKey } from './codec/index.js';
 import { framingByName } from './framing/index.js';
 import type { LinkMetrics } from './link-metrics.js';
-import type { CstaMessage } from './messages.js';
+import type { CstaEventName, CstaMessage } from './messages.js';
 import { RoutingService } from './routing-service.js';
 import { CstaError, CstaSession, type SessionProblem } from './session.js';
 
@@ -51,7 +52,19 @@ export interface CstaLinkDeps {
   logger: Logger;
   metrics: LinkMetrics;
   clock?: () => number;
+  /** Agent state events of monitored devices (logged on, ready, not ready…). */
+  onAgentState?: (r: AgentStateReport) => void;
 }
+
+/** ECMA-269 logical device feature events → the agent state they report. */
+const AGENT_STATES: Partial<Record<CstaEventName, ReportedAgentState>> = {
+  AgentLoggedOn: 'logged_on',
+  AgentLoggedOff: 'logged_off',
+  AgentReady: 'ready',
+  AgentNotReady: 'not_ready',
+  AgentBusy: 'busy',
+  AgentWorkingAfterCall: 'wrap_up',
+};
 
 export class CstaLink {
   readonly #d: CstaLinkDeps;
@@ -277,6 +290,19 @@ export class CstaLink {
     switch (msg.type) {
       case 'Event': {
         const at = this.#d.clock?.() ?? Date.now();
+        const agentState = AGENT_STATES[msg.event.name];
+        if (agentState !== undefined) {
+          const e = msg.event;
+          this.#d.onAgentState?.({
+            link: this.name,
+            device: e.subjectDevice === undefined ? undefined : deviceKey(e.subjectDevice),
+            agentId: e.agentId,
+            state: agentState,
+            reason: e.cause,
+            at,
+          });
+          return;
+        }
         for (const e of this.#mapper.map(msg.event, at)) this.#d.ingest(e);
         return;
       }

@@ -38,7 +38,14 @@ export type CstaEventName =
   | 'Queued'
   | 'Retrieved'
   | 'ServiceInitiated'
-  | 'Transfered';
+  | 'Transfered'
+  // ECMA-269 logical device feature events: an agent's state at their device, not a call.
+  | 'AgentLoggedOn'
+  | 'AgentLoggedOff'
+  | 'AgentReady'
+  | 'AgentNotReady'
+  | 'AgentBusy'
+  | 'AgentWorkingAfterCall';
 
 /**
  * One call-control event. `connection` is the event's own connection whatever its element name
@@ -77,6 +84,8 @@ export interface CstaEvent {
   cause?: string;
   /** Queued: how many calls wait in that queue. */
   numberQueued?: number;
+  /** Agent state events: the agent's id at the switch (`agentID`); the device is `subjectDevice` (`agentDevice`). */
+  agentId?: string;
   /** ECMA-323 CorrelatorData (hex or text, as sent). */
   correlatorData?: string;
 }

@@ -24,6 +24,7 @@ export {
   type TrafficOptions,
 } from './traffic.js';
 export type { BoundAddress, ConnectOptions, ConnectTls, ListenOptions, ListenTls } from './transport.js';
+export type { AgentStateEventName } from './xml-events.js';
 export {
   APPL_SESSION_NAMESPACE,
   CSTA_ED2_NAMESPACE,

@@ -37,6 +37,7 @@ import {
   type ListenOptions,
   openListener,
 } from './transport.js';
+import { type AgentStateEventName, renderAgentEvent } from './xml-events.js';
 import { ServiceTemplates, type SystemStatusValue } from './xml-services.js';
 
 export interface ClientInfo {
@@ -199,6 +200,19 @@ export class CstaSimulator extends EventEmitter<SimulatorEvents> {
   }
 
   // ── Calls ─────────────────────────────────────────────────────────────────────────────────
+
+  /**
+   * An agent at `device` changes state at their phone (logs on, becomes ready, goes not ready…):
+   * the switch reports it to the device's monitors (ECMA-269 logical device feature events).
+   */
+  agentState(device: string, event: AgentStateEventName, agentId?: string, cause?: string): void {
+    for (const m of this.monitors.forDevice(device)) {
+      m.owner.send(
+        renderAgentEvent(this.config.namespaces.csta, m.crossRefId, event, device, agentId, cause),
+        UNSOLICITED_INVOKE_ID,
+      );
+    }
+  }
 
   /** Places one inbound call; `done` resolves with its outcome once it has cleared. */
   placeCall(options: PlaceCallOptions): PlacedCall {

@@ -11,6 +11,34 @@ function conn(name: string, c: ConnRef): Xml {
   return connectionXml(name, c.callId, c.deviceId);
 }
 
+/** ECMA-269 logical device feature events (agent states), as the switch reports them. */
+export type AgentStateEventName =
+  | 'AgentLoggedOn'
+  | 'AgentLoggedOff'
+  | 'AgentReady'
+  | 'AgentNotReady'
+  | 'AgentBusy'
+  | 'AgentWorkingAfterCall';
+
+/** An agent state event for one monitor of the agent's device: agentDevice, agentID, cause. */
+export function renderAgentEvent(
+  namespace: string | undefined,
+  monitorCrossRefId: string,
+  name: AgentStateEventName,
+  device: string,
+  agentId: string | undefined,
+  cause: string | undefined,
+): string {
+  return xmlDocument(
+    `${name}Event`,
+    namespace,
+    leaf('monitorCrossRefID', monitorCrossRefId),
+    deviceChoice('agentDevice', { kind: 'id', id: device }),
+    leaf('agentID', agentId),
+    leaf('cause', cause),
+  );
+}
+
 /** Renders one event for one monitor. */
 export function renderEvent(
   namespace: string | undefined,

@@ -47,6 +47,7 @@ function eventFields(shape: EventShape): EventFields {
     numberQueued: { kind: 'int', path: ['numberQueued'] },
     localConnectionInfo: text('localConnectionInfo'),
     correlatorData: text('correlatorData'),
+    agentId: text('agentID'),
     cause: text('cause'),
     networkCallingDevice: device('networkCallingDevice'),
     networkCalledDevice: device('networkCalledDevice'),
@@ -92,6 +93,17 @@ const SHAPES: readonly EventShape[] = [
   { name: 'Retrieved', connection: 'retrievedConnection', subject: 'retrievingDevice' },
   // §17.2.17 Service Initiated.
   { name: 'ServiceInitiated', connection: 'initiatedConnection', subject: 'initiatingDevice' },
+  // Logical device feature events: the agent's device is the subject; no connection.
+  ...(
+    [
+      'AgentLoggedOn',
+      'AgentLoggedOff',
+      'AgentReady',
+      'AgentNotReady',
+      'AgentBusy',
+      'AgentWorkingAfterCall',
+    ] as const
+  ).map((name): EventShape => ({ name, connection: 'connection', subject: 'agentDevice' })),
   // §17.2.18 Transferred (ECMA-323 keeps the `Transfered` spelling of earlier editions).
   {
     name: 'Transfered',
