@@ -2,7 +2,8 @@
  * The composition root: builds the store, services, pipeline and server from a validated config,
  * wires them, and knows the order to take them down in.
  */
-import { readFileSync } from 'node:fs';
+import { readFileSync, renameSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
 import type { FastifyInstance } from 'fastify';
 import type { Logger } from 'pino';
 import { applyAgentReport } from './acd/agent-reports.js';
@@ -23,7 +24,7 @@ import type { Normaliser } from './numbers/index.js';
 import { createMetrics } from './observability.js';
 import { DecisionLog } from './routing/decision-log.js';
 import { acdOf, RoutingEngine } from './routing/engine.js';
-import { loadPlanFile } from './routing/plan/load.js';
+import { loadPlanFile, parsePlan } from './routing/plan/load.js';
 import { createSimpleRouter } from './routing/simple.js';
 import { buildServer } from './server/app.js';
 import type { Db } from './store/db.js';
@@ -55,6 +56,10 @@ export interface RoutingRuntime {
   decisions: DecisionLog;
   /** Reads the plan file again; a refused plan throws and the running one stays in force. */
   reload(): Promise<{ rules: number; queues: number; agents: number }>;
+  /** The plan file as it is on disk. */
+  planText(): string;
+  /** Checks a new plan; when accepted, writes it to the plan file (atomically) and applies it. */
+  replacePlan(text: string): Promise<{ rules: number; queues: number; agents: number }>;
 }
 
 /** The routing plan, its engine, distributor and decision log; undefined without `routing.plan`. */
@@ -67,12 +72,12 @@ function startRouting(
 ): RoutingRuntime | undefined {
   const file = config.routing.plan;
   if (file === undefined) return undefined;
-  const load = () =>
-    loadPlanFile(file, {
-      normalise,
-      defaultCountry: config.numbers.defaultCountry,
-      tiers: config.customers.tiers,
-    });
+  const compileOptions = {
+    normalise,
+    defaultCountry: config.numbers.defaultCountry,
+    tiers: config.customers.tiers,
+  };
+  const load = () => loadPlanFile(file, compileOptions);
   const plan = load();
   const decisions = new DecisionLog({
     db,
@@ -111,6 +116,17 @@ function startRouting(
         throw err;
       }
       logger.info({ file, ...summary() }, 'routing plan reloaded');
+      return summary();
+    },
+    planText: () => readFileSync(file, 'utf8'),
+    async replacePlan(text) {
+      const plan = parsePlan(text, path.basename(file), compileOptions); // throws, nothing written, when refused
+      // Written beside, then renamed: a crash never leaves half a plan for the next start.
+      const tmp = `${file}.${process.pid}.tmp`;
+      writeFileSync(tmp, text);
+      renameSync(tmp, file);
+      engine.setPlan(plan);
+      logger.info({ file, ...summary() }, 'routing plan replaced through the API');
       return summary();
     },
   };
@@ -262,6 +278,8 @@ export async function createRelais(config: Config, logger: Logger): Promise<Rela
       decision: (callId, link) => (routing as RoutingRuntime).decisions.get(callId, link),
       distributor: routing.distributor,
       reload: () => (routing as RoutingRuntime).reload(),
+      planText: () => (routing as RoutingRuntime).planText(),
+      replacePlan: (text) => (routing as RoutingRuntime).replacePlan(text),
     },
     ivr: routing && {
       decide: (q) => (routing as RoutingRuntime).engine.ivr(q),

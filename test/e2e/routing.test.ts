@@ -23,11 +23,15 @@ const sim = new CstaSimulator({
   },
 });
 
+// Today in Paris: a holiday of the business calendar below, so the holiday line is closed all day.
+const TODAY = new Intl.DateTimeFormat('en-CA', { timeZone: 'Europe/Paris' }).format(new Date());
+
 const PLAN = `
 timezone: Europe/Paris
 calendars:
   always: { hours: { mon-sun: ["00:00-24:00"] }, holidays: [] }
   never: { hours: {}, holidays: [] }
+  business: { hours: { mon-sun: ["00:00-24:00"] }, holidays: ["${TODAY}"] }
 skills: [support, sales, senior]
 queues:
   - { id: support, device: "3001", skills: [support], overflow: { afterSeconds: 1, to: sales } }
@@ -38,6 +42,7 @@ agents:
   - { id: chloe, device: "4003", skills: { sales: 3 } }
 acd: { ageing: { pointsPerSecond: 0, maxWaitSeconds: 60 }, preferredAgentWaitSeconds: 2 }
 rules:
+  - { name: holiday, when: { dnis: { exact: "0800 111 111" }, time: { calendar: business, open: false } }, then: { destination: "5001" } }
   - { name: closed-line, when: { dnis: { exact: "0800 000 000" }, time: { calendar: never, open: false } }, then: { destination: "5000" } }
   - { name: vip, when: { customer: { tier: vip } }, then: { queue: support, priority: 100, skills: [senior], preferLastAgent: true } }
   - { name: campaign, when: { dnis: { exact: "0800 123 456" } }, then: { queue: sales } }
@@ -127,9 +132,24 @@ describe('routing with a plan, through the CSTA simulator', () => {
       queue: 'sales',
       outcome: { kind: 'agent', agentId: 'chloe', device: '4003' },
     });
-    expect(trace?.rules.map((r) => r.rule)).toEqual(['closed-line', 'vip', 'campaign']);
+    expect(trace?.rules.map((r) => r.rule)).toEqual(['holiday', 'closed-line', 'vip', 'campaign']);
     expect(trace?.candidates[0]).toMatchObject({ agentId: 'chloe', chosen: true });
     expect(JSON.stringify(trace)).not.toContain('622222222');
+  });
+
+  it('closes a line on a holiday of its business calendar', async () => {
+    const call = await sim.placeCall({
+      ani: '0622222222',
+      dnis: '0800111111',
+      routePoint: '3000',
+      answer: false,
+      abandonAfterMs: 300,
+    }).done;
+    const trace = await routing().decisions.get(call.callId, 'pbx');
+    expect(trace).toMatchObject({ rule: 'holiday', outcome: { kind: 'device', device: '5001' } });
+    expect(trace?.rules[0]?.conditions[1]).toMatchObject({ test: 'calendar business closed', passed: true });
+    expect(trace?.rules[0]?.conditions[1]?.actual).toContain(`${TODAY}`);
+    expect(trace?.rules[0]?.conditions[1]?.actual).toContain('holiday');
   });
 
   it('answers a closed line with its destination', async () => {
@@ -264,7 +284,7 @@ describe('routing with a plan, through the CSTA simulator', () => {
       path.join(dir, 'routing.yaml'),
       PLAN.replace('then: { queue: sales }', 'then: { queue: support }'),
     );
-    expect((await api('POST', '/routing/reload')).json()).toEqual({ rules: 3, queues: 2, agents: 3 });
+    expect((await api('POST', '/routing/reload')).json()).toEqual({ rules: 4, queues: 2, agents: 3 });
     d.setState('alice', 'available');
     const moved = await sim.placeCall({
       ani: '0622222222',
@@ -440,5 +460,47 @@ describe('routing with a plan, through the CSTA simulator', () => {
     expect(call.agent).toBe('4003');
     sim.agentState('4003', 'AgentLoggedOff', 'chloe');
     await expect.poll(() => d.agent('chloe')?.state).toBe('logged_off');
+  });
+
+  it('reads and replaces the plan over the API: refused whole with its lines, else written and applied', async () => {
+    const token = readFileSync(path.join(dir, 'api-token'), 'utf8').trim();
+    const headers = { authorization: `Bearer ${token}`, 'content-type': 'application/yaml' };
+    const current = await relais.server.inject({ url: '/api/v1/routing/plan', headers });
+    expect(current.statusCode).toBe(200);
+    expect(current.body).toContain('name: vip');
+
+    const typo = PLAN.replace('{ id: chloe,', '{ id: chloe, skils: {},');
+    const refused = await relais.server.inject({
+      method: 'PUT',
+      url: '/api/v1/routing/plan',
+      headers,
+      payload: typo,
+    });
+    expect(refused.statusCode).toBe(422);
+    expect(refused.json().error.message).toMatch(/routing\.yaml:\d+: agents\.2\.skils: Unexpected property/);
+    expect(readFileSync(path.join(dir, 'routing.yaml'), 'utf8')).toBe(current.body);
+
+    const withDan = PLAN.replace(
+      'agents:\n',
+      'agents:\n  - { id: dan, device: "4004", skills: { sales: 1 } }\n',
+    );
+    const put = await relais.server.inject({
+      method: 'PUT',
+      url: '/api/v1/routing/plan',
+      headers,
+      payload: withDan,
+    });
+    expect(put.json()).toEqual({ rules: 4, queues: 2, agents: 4 });
+    expect(readFileSync(path.join(dir, 'routing.yaml'), 'utf8')).toBe(withDan);
+    expect(routing().distributor.agent('dan')).toMatchObject({ state: 'logged_off', device: '4004' });
+    // JSON works too (it is YAML); this one lacks its action.
+    const json = await relais.server.inject({
+      method: 'PUT',
+      url: '/api/v1/routing/plan',
+      headers: { authorization: headers.authorization },
+      payload: { rules: [{ name: 'x' }] },
+    });
+    expect(json.statusCode).toBe(422);
+    expect(json.json().error.message).toContain('rule "x"');
   });
 });

@@ -15,6 +15,8 @@ export interface RoutingRoutesOptions {
   distributor: Distributor;
   /** Reads the plan file again; throws RELAIS_ERR_ROUTING_PLAN and keeps the running plan when refused. */
   reload: () => Promise<{ rules: number; queues: number; agents: number }>;
+  planText: () => string;
+  replacePlan: (text: string) => Promise<{ rules: number; queues: number; agents: number }>;
 }
 
 const AgentId = T.Object({ id: T.String({ minLength: 1, maxLength: 100 }) });
@@ -149,6 +151,44 @@ export const routingRoutes: FastifyPluginAsyncTypebox<RoutingRoutesOptions> = as
       },
     },
     async () => distributor.stats(),
+  );
+
+  // The plan travels as YAML (JSON is YAML too); the parsers live in this plugin only.
+  app.addContentTypeParser(
+    ['application/yaml', 'application/x-yaml', 'text/yaml'],
+    { parseAs: 'string', bodyLimit: 5 * 1024 * 1024 },
+    (_request, body, done) => done(null, body),
+  );
+  const Summary = T.Object({ rules: T.Integer(), queues: T.Integer(), agents: T.Integer() });
+  app.get(
+    '/routing/plan',
+    {
+      schema: {
+        tags: ['routing'],
+        summary: 'The routing plan file (YAML): queues, agents, calendars, rules, IVR',
+        security: bearer,
+        response: withErrors({ 200: T.String() }),
+      },
+    },
+    async (_request, reply) => reply.type('application/yaml; charset=utf-8').send(opts.planText()),
+  );
+  app.put(
+    '/routing/plan',
+    {
+      schema: {
+        tags: ['routing'],
+        summary:
+          'Replace the routing plan: checked whole, written to the plan file and applied; refused with its lines (422)',
+        security: bearer,
+        body: T.Union([T.String({ minLength: 1 }), T.Object({}, { additionalProperties: true })]),
+        response: withErrors({ 200: Summary }),
+      },
+    },
+    async (request) => {
+      const body = request.body;
+      const text = typeof body === 'string' ? body : JSON.stringify(body, null, 2);
+      return opts.replacePlan(text);
+    },
   );
 
   app.post(
