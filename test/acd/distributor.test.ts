@@ -180,6 +180,38 @@ describe('distributor', () => {
     expect(String(assigned()[1])).not.toContain(first);
   });
 
+  it('keeps calls in flight across a reconfigure; a removed queue sends its waiting calls to its overflow', () => {
+    const { d, events } = setUp();
+    d.login('bob');
+    d.offer({ callId: 'talking', queue: 'support', priority: 0, skills: [] });
+    d.offer({ callId: 'waiting', queue: 'support', priority: 0, skills: [] });
+    // A new plan without the support queue, and with dan in sales.
+    d.reconfigure(
+      [QUEUES[1] as QueueDef],
+      [...AGENTS, { id: 'dan', device: '4004', skills: { sales: 1 } }],
+      SETTINGS,
+    );
+    expect(d.agent('bob')).toMatchObject({ state: 'busy', callId: 'talking' });
+    expect(d.waiting('sales')).toEqual(['waiting']);
+    d.login('dan');
+    expect(events.at(-1)).toMatchObject({ type: 'assigned', callId: 'waiting', agentId: 'dan' });
+    d.release('talking');
+    expect(d.agent('bob')?.state).toBe('available');
+  });
+
+  it('sends an agent whose phone rang out away, and forgets the call', () => {
+    const { d } = setUp();
+    d.login('bob');
+    d.offer({ callId: 'c', queue: 'support', priority: 0, skills: [] });
+    d.notAnswered('c', 'ring-no-answer');
+    expect(d.agent('bob')).toMatchObject({ state: 'away', reason: 'ring-no-answer', callId: undefined });
+    expect(d.waiting('support')).toEqual([]);
+    d.setState('bob', 'available');
+    expect(d.offer({ callId: 'd', queue: 'support', priority: 0, skills: [] })).toMatchObject({
+      agentId: 'bob',
+    });
+  });
+
   it('never offers one call to two agents nor two calls to one agent, whatever the interleaving', () => {
     const agentIds = AGENTS.map((a) => a.id);
     const op = fc.oneof(
