@@ -74,6 +74,11 @@ export const IvrSchema = T.Object(
       ),
       { default: [] },
     ),
+    /**
+     * Text per prompt id and language, spoken by the IVR's TTS when the prompt's audio cannot be
+     * played (VoiceXML 2.0 §4.1.3): `welcome: { fr-FR: Bonjour, en-US: Hello }`.
+     */
+    texts: T.Record(T.String({ minLength: 1 }), T.Record(Lang, T.String({ minLength: 1 })), { default: {} }),
     /** Where the VoiceXML sends the caller after the menu (the route point that asks Relais). */
     transferTo: T.Optional(T.String({ pattern: '^[0-9A-Za-z*#+]{1,32}$' })),
     /** Base URL of the prompt audio files (`{base}/{language}/{prompt}.wav`). */

@@ -29,13 +29,20 @@ export interface IvrRoutesOptions {
   transferTo: () => string | undefined;
 }
 
-// Numbers arrive as the IVR has them; any string up to a sane length is accepted and normalised.
-const Num = T.String({ maxLength: 64 });
+/**
+ * Numbers arrive as the IVR has them, or not at all for a hidden caller: any string is accepted and
+ * normalised (a malformed one becomes `unknown` and gets the line's defaults, never a 400). The
+ * bound only keeps absurd inputs out; the normaliser refuses anything past 256 characters anyway.
+ */
+const Num = T.String({ maxLength: 1024, default: '' });
+const CallId = T.String({ minLength: 1, maxLength: 256 });
+/** Language of the entry document, echoed back in the choice URL so the next document speaks it. */
+const LANG = /^[a-z]{2,3}(-[A-Z]{2})?$/;
 const DecisionBody = T.Object(
   {
-    callId: T.String({ minLength: 1, maxLength: 128 }),
-    ani: Num,
-    dnis: Num,
+    callId: CallId,
+    ani: T.Optional(Num),
+    dnis: T.Optional(Num),
     link: T.Optional(T.String({ minLength: 1, maxLength: 64 })),
   },
   { additionalProperties: false },
@@ -51,13 +58,15 @@ const Answer = T.Object({
   callId: T.String(),
   language: T.String(),
   greeting: T.String(),
+  greetingText: T.Optional(T.String()),
   prompt: T.Optional(T.String()),
+  promptText: T.Optional(T.String()),
   menu: T.Object({ id: T.String(), options: T.Array(Option) }),
   reasons: T.Array(T.String()),
 });
 const ChoiceBody = T.Object(
   {
-    callId: T.String({ minLength: 1, maxLength: 128 }),
+    callId: CallId,
     link: T.Optional(T.String({ minLength: 1, maxLength: 64 })),
     menu: T.Optional(T.String({ minLength: 1, maxLength: 64, description: "default: the IVR's menu" })),
     choice: T.String({ minLength: 1, maxLength: 64, description: 'DTMF key or option id' }),
@@ -75,7 +84,9 @@ const pick = (a: IvrAnswer) => ({
   callId: a.callId,
   language: a.language,
   greeting: a.greeting,
+  greetingText: a.greetingText,
   prompt: a.prompt,
+  promptText: a.promptText,
   menu: a.menu,
   reasons: a.reasons,
 });
@@ -93,7 +104,10 @@ export const ivrApiRoutes: FastifyPluginAsyncTypebox<IvrRoutesOptions> = async (
         response: { ...commonErrors, 404: errorResponse, 200: Answer },
       },
     },
-    async (request) => pick(await answerOf(opts, request.body)),
+    async (request) => {
+      const { callId, ani = '', dnis = '', link } = request.body;
+      return pick(await answerOf(opts, { callId, ani, dnis, link }));
+    },
   );
   app.post(
     '/ivr/choices',
@@ -118,9 +132,15 @@ export const ivrApiRoutes: FastifyPluginAsyncTypebox<IvrRoutesOptions> = async (
   );
 };
 
-/** Under /ivr: VoiceXML for IVR platforms (bearer header or `?token=`). */
+/**
+ * Under /ivr: VoiceXML for IVR platforms (bearer header or `?token=`, see server/app.ts). These
+ * documents never answer an error page once authenticated: a caller must hear something. When no
+ * personalisation can be had (no `ivr` section, the decision failed), the caller is transferred to
+ * the route point at once, as if they had not chosen.
+ */
 export const ivrVxmlRoutes: FastifyPluginAsyncTypebox<IvrRoutesOptions> = async (app, opts) => {
   const vxml = 'application/voicexml+xml; charset=utf-8';
+  const Query = { link: T.Optional(T.String({ maxLength: 64 })), token: T.Optional(T.String()) };
   app.get(
     '/entry.vxml',
     {
@@ -130,23 +150,33 @@ export const ivrVxmlRoutes: FastifyPluginAsyncTypebox<IvrRoutesOptions> = async 
         querystring: T.Object({
           ani: T.Optional(Num),
           dnis: T.Optional(Num),
-          callId: T.Optional(T.String({ minLength: 1, maxLength: 128 })),
-          link: T.Optional(T.String({ minLength: 1, maxLength: 64 })),
-          token: T.Optional(T.String()),
+          callId: T.Optional(CallId),
+          ...Query,
         }),
       },
     },
     async (request, reply) => {
       const q = request.query;
+      // Without the PBX's call id the choice cannot steer routing, but the caller still gets a menu.
       const callId = q.callId ?? randomUUID();
-      const a = await answerOf(opts, { callId, ani: q.ani ?? '', dnis: q.dnis ?? '', link: q.link });
-      const next = (option: string) => {
-        const params = new URLSearchParams({ callId, menu: a.menu.id, option });
-        if (q.link) params.set('link', q.link);
+      const link = q.link || undefined;
+      let a: IvrAnswer | undefined;
+      try {
+        a = await opts.decide({ callId, ani: q.ani ?? '', dnis: q.dnis ?? '', link });
+      } catch (err) {
+        request.log.error({ err }, 'IVR decision failed: the caller goes to the route point undecorated');
+      }
+      if (!a) return reply.type(vxml).send(choiceDocument(opts.defaultLanguage(), opts.transferTo()));
+      const answer = a;
+      const next = (option?: string) => {
+        const params = new URLSearchParams({ callId, menu: answer.menu.id, lang: answer.language });
+        if (option !== undefined) params.set('option', option);
+        if (link) params.set('link', link);
+        // The platform fetches the next document the way it fetched this one: by URL only.
         if (q.token) params.set('token', q.token);
         return `choice.vxml?${params}`;
       };
-      return reply.type(vxml).send(entryDocument(a, next));
+      return reply.type(vxml).send(entryDocument(answer, next));
     },
   );
   app.get(
@@ -156,19 +186,26 @@ export const ivrVxmlRoutes: FastifyPluginAsyncTypebox<IvrRoutesOptions> = async 
         tags: ['ivr'],
         summary: 'Records the menu choice and transfers the caller to the route point',
         querystring: T.Object({
-          callId: T.String({ minLength: 1, maxLength: 128 }),
-          menu: T.Optional(T.String({ minLength: 1, maxLength: 64, description: "default: the IVR's menu" })),
-          option: T.String({ minLength: 1, maxLength: 64 }),
-          link: T.Optional(T.String({ minLength: 1, maxLength: 64 })),
-          token: T.Optional(T.String()),
+          callId: CallId,
+          menu: T.Optional(T.String({ maxLength: 64, description: "default: the IVR's menu" })),
+          option: T.Optional(T.String({ maxLength: 64, description: 'none: the caller did not choose' })),
+          lang: T.Optional(T.String({ maxLength: 16 })),
+          ...Query,
         }),
       },
     },
     async (request, reply) => {
       const q = request.query;
       // An option the menu does not have still transfers the caller: the plan routes without it.
-      opts.choose({ callId: q.callId, link: q.link, menu: q.menu, choice: q.option });
-      return reply.type(vxml).send(choiceDocument(opts.defaultLanguage(), opts.transferTo()));
+      if (q.option)
+        opts.choose({
+          callId: q.callId,
+          link: q.link || undefined,
+          menu: q.menu || undefined,
+          choice: q.option,
+        });
+      const lang = q.lang !== undefined && LANG.test(q.lang) ? q.lang : opts.defaultLanguage();
+      return reply.type(vxml).send(choiceDocument(lang, opts.transferTo()));
     },
   );
 };
