@@ -3,11 +3,12 @@
  * metrics, customer directory, call-record writer, pipeline, CSTA link with its metrics) minus the
  * HTTP server, which no call goes through. One difference: the router.
  *
- * app.ts routes with `createSimpleRouter` (DNIS → device) alone, and the routing-rules engine is
- * not written yet. The router here identifies the caller first, through the real
- * `CustomerDirectory.lookupNumber` (the same cached lookup the pipeline makes for every offered
- * call), and sends VIP customers to their own group; everyone else gets the simple router's
- * answer. So each RouteSelect waits for a lookup, as it will once routing rules use the customer.
+ * Without a routing plan app.ts routes with `createSimpleRouter` (DNIS → device) alone. The router
+ * here identifies the caller first, through the real `CustomerDirectory.lookupNumber` (the same
+ * cached lookup the pipeline makes for every offered call), and sends VIP customers to their own
+ * group; everyone else gets the simple router's answer. So each RouteSelect waits for a lookup, as
+ * with a routing plan, while the simulator's ACD groups choose the agents (the plan's rules and
+ * distributor are measured on their own by bench/routing.ts).
  */
 import { performance } from 'node:perf_hooks';
 import pino from 'pino';
