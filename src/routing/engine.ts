@@ -261,7 +261,7 @@ export class RoutingEngine {
   observe(call: Call): void {
     const k = key(call.link, call.id);
     const t = this.#live.get(k);
-    if (!t || t.outcome.kind !== 'agent') return;
+    if (t?.outcome.kind !== 'agent') return;
     const device = t.outcome.device;
     if (call.state === 'connected' && call.device === device) {
       this.#rang.delete(k);
