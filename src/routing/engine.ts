@@ -31,6 +31,19 @@ interface Waiting {
 
 const key = (link: string, callId: string) => `${link}/${callId}`;
 
+/** Longest an IVR answer waits for the caller's customer record. */
+const IVR_LOOKUP_BUDGET_MS = 300;
+
+/** The value, or undefined once `ms` have passed. */
+function withBudget<T>(value: T | Promise<T>, ms: number): Promise<T | undefined> {
+  if (!(value instanceof Promise)) return Promise.resolve(value);
+  let timer: NodeJS.Timeout | undefined;
+  const late = new Promise<undefined>((resolve) => {
+    timer = setTimeout(() => resolve(undefined), ms);
+  });
+  return Promise.race([value, late]).finally(() => clearTimeout(timer));
+}
+
 /** The distributor's view of a plan. */
 export function acdOf(plan: Plan): { queues: QueueDef[]; agents: AgentDef[]; settings: AcdSettings } {
   return {
@@ -95,15 +108,29 @@ export class RoutingEngine {
     const ani = this.#o.normalise(q.ani);
     const dnis = this.#o.normalise(q.dnis);
     // Withheld, unknown or malformed callers are never looked up: the line's defaults apply.
-    const found = ani.kind === 'e164' ? await this.#o.lookup(ani) : undefined;
-    return ivr.decide({
+    // A caller waits on the line: a lookup that fails or takes longer than the budget gives the
+    // answer without the customer rather than silence or an error.
+    let customer: CustomerCard | null = null;
+    let unavailable = false;
+    if (ani.kind === 'e164') {
+      try {
+        const found = await withBudget(this.#o.lookup(ani), IVR_LOOKUP_BUDGET_MS);
+        if (found === undefined) unavailable = true;
+        else customer = found.customer;
+      } catch {
+        unavailable = true;
+      }
+    }
+    const answer = ivr.decide({
       callId: q.callId,
       link: q.link ?? '',
       ani,
       dnis,
-      customer: found?.customer ?? null,
+      customer,
       now: this.#now(),
     });
+    if (unavailable) answer.reasons.push('customer record unavailable in time: answered without it');
+    return answer;
   }
 
   /** Records a menu choice (DTMF key or option id); undefined when the menu has no such option. */

@@ -231,16 +231,16 @@ describe('IVR VoiceXML', () => {
     expect(lookups).toEqual([]);
   });
 
-  it('transfers the caller to the route point when the decision fails (directory down)', async () => {
+  it('answers without the customer when the directory is down, on both the API and VoiceXML', async () => {
     directoryDown = true;
     const res = await h.inject({ url: `/ivr/entry.vxml?ani=0612345678&callId=d1&token=${TOKEN}` });
     expect(res.statusCode).toBe(200);
-    expect(parse(res.body).find((e) => e.name === 'transfer')?.attributes).toMatchObject({
-      dest: 'tel:3000',
-    });
-    expect(h.logs.join('')).toContain('IVR decision failed');
-    // The JSON API says so instead: its client can fall back itself.
-    expect((await decide({ callId: 'd2', ani: '0612345678', dnis: '0140000000' })).statusCode).toBe(500);
+    expect(parse(res.body)[0]?.attributes['xml:lang']).toBe('fr-FR');
+    expect(parse(res.body).some((e) => e.name === 'choice')).toBe(true);
+    const json = await decide({ callId: 'd2', ani: '0612345678', dnis: '0140000000' });
+    expect(json.statusCode).toBe(200);
+    expect(json.json()).toMatchObject({ language: 'fr-FR', greeting: 'welcome' });
+    expect(json.json().reasons).toContain('customer record unavailable in time: answered without it');
   });
 
   it('records the choice and transfers in the language of the menu; no option still transfers', async () => {
