@@ -57,6 +57,8 @@ export interface IvrCompileHelpers {
   problem(path: Array<string | number>, message: string): void;
   queues: ReadonlySet<string>;
   skills: ReadonlySet<string>;
+  /** Customer tiers (customers.tiers), for `greetings.tiers`. */
+  tiers: ReadonlySet<string>;
   /** DNIS as written → dial string (E.164 or extension). */
   dialKey(raw: string): string | undefined;
 }
@@ -79,6 +81,13 @@ export function compileIvr(ivr: IvrSection, h: IvrCompileHelpers): CompiledIvr {
   const families = new Map<string, string[]>();
   for (const l of supported) families.set(primary(l), [...(families.get(primary(l)) ?? []), l]);
 
+  for (const tier of Object.keys(ivr.greetings.tiers)) {
+    if (!h.tiers.has(tier))
+      h.problem(
+        [...base, 'greetings', 'tiers', tier],
+        `unknown tier "${tier}" (customers.tiers: ${[...h.tiers].join(', ')})`,
+      );
+  }
   const check = (lang: string, path: Path) => {
     if (ivr.supported !== undefined && !byKey.has(tagKey(lang)))
       h.problem(path, `language ${lang} is not in ivr.supported`);

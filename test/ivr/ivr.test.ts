@@ -124,6 +124,7 @@ describe('IVR decisions', () => {
     const bad = `skills: [s]
 queues: [{ id: q, device: "1" }]
 ivr:
+  greetings: { tiers: { platinum: platinum-welcome } }
   menus:
     main:
       options:
@@ -138,9 +139,10 @@ ivr:
     } catch (e) {
       if (isRelaisError(e, 'RELAIS_ERR_ROUTING_PLAN')) message = e.message;
     }
-    expect(message).toContain('routing.yaml:7: ivr.menus.main.options.0.queue: unknown queue "nope"');
+    expect(message).toContain('routing.yaml:4: ivr.greetings.tiers.platinum: unknown tier "platinum"');
+    expect(message).toContain('routing.yaml:8: ivr.menus.main.options.0.queue: unknown queue "nope"');
     expect(message).toContain(
-      'routing.yaml:8: ivr.menus.main.options.1.dtmf: key 1 is used twice in menu "main"',
+      'routing.yaml:9: ivr.menus.main.options.1.dtmf: key 1 is used twice in menu "main"',
     );
     expect(message).toContain('unknown tier "gold"');
     expect(message).toContain('no menu has an option "zz"');

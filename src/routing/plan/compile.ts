@@ -466,6 +466,7 @@ export function compilePlan(
       queues: new Set(queues.keys()),
       skills,
       dialKey: (raw) => dialString(opts.normalise(raw)),
+      tiers,
     });
 
   if (problems.length > 0) return { problems };
