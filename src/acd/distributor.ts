@@ -56,6 +56,8 @@ export interface CallOffer {
   /** Skills on top of the queue's. */
   skills: string[];
   preferredAgent?: string;
+  /** The rule's own overflow: applies first, in place of the queue's; then the queues' chain. */
+  overflow?: { afterSeconds: number; to: string };
 }
 
 export type OfferResult =
@@ -100,6 +102,8 @@ interface CallRec {
   agentId: string | undefined;
   answered: boolean;
   cancelTimers: Array<() => void>;
+  /** The call's own overflow has moved it already. */
+  overflowed: boolean;
 }
 
 export class Distributor {
@@ -232,6 +236,7 @@ export class Distributor {
       agentId: undefined,
       answered: false,
       cancelTimers: [],
+      overflowed: false,
     };
     this.#calls.set(offer.callId, rec);
     const candidates: CandidateTrace[] = [];
@@ -447,9 +452,8 @@ export class Distributor {
   }
 
   #enqueue(c: CallRec): void {
-    const q = this.#queues.get(c.queue);
     this.#waiting.get(c.queue)?.add(c.offer.callId);
-    const over = q?.overflow;
+    const over = this.#overflowOf(c);
     if (over) {
       c.cancelTimers.push(
         this.#clock.setTimer(over.afterSeconds * 1000, () => this.#overflow(c.offer.callId)),
@@ -461,12 +465,19 @@ export class Distributor {
   #overflow(callId: string): void {
     const c = this.#calls.get(callId);
     if (!c || c.agentId !== undefined) return;
-    const to = this.#queues.get(c.queue)?.overflow?.to;
+    const to = this.#overflowOf(c)?.to;
     if (to === undefined || !this.#queues.has(to)) return;
+    if (c.offer.overflow !== undefined) c.overflowed = true;
     const from = c.queue;
     this.#move(callId, to);
     this.#onEvent({ type: 'overflowed', callId, from, to });
     this.#tryAssign(callId);
+  }
+
+  /** Where and when a waiting call overflows: its own overflow first, then its queue's. */
+  #overflowOf(c: CallRec): { afterSeconds: number; to: string } | undefined {
+    if (c.offer.overflow !== undefined && !c.overflowed) return c.offer.overflow;
+    return this.#queues.get(c.queue)?.overflow;
   }
 
   #move(callId: string, to: string): void {

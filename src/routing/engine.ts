@@ -218,6 +218,7 @@ export class RoutingEngine {
       priority: pd.priority,
       skills: pd.skills,
       preferredAgent: pd.preferredAgent,
+      overflow: pd.overflow,
     });
     trace.candidates = r.candidates;
     if (r.kind === 'assigned') {

@@ -51,6 +51,8 @@ export interface PlanDecision {
   preferredAgent?: string;
   /** How long the preferred agent is waited for before any matching agent is taken. */
   preferredAgentWaitSeconds?: number;
+  /** The rule's own overflow (after N seconds waiting, to another queue), before the queue's. */
+  overflow?: { afterSeconds: number; to: string };
   /** Message / script / greeting id for the agent or the IVR (e.g. `vip-greeting`, `closed`). */
   message?: string;
   /** Where the call goes if nothing else can be done (queue overflow chain exhausted, error). */

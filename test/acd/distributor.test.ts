@@ -199,6 +199,25 @@ describe('distributor', () => {
     expect(d.agent('bob')?.state).toBe('available');
   });
 
+  it("applies a call's own overflow before its queue's", () => {
+    const { d, clock, events } = setUp();
+    d.login('alice');
+    d.offer({ callId: 'busy', queue: 'support', priority: 0, skills: [] });
+    d.offer({
+      callId: 'c',
+      queue: 'sales',
+      priority: 0,
+      skills: [],
+      overflow: { afterSeconds: 10, to: 'support' },
+    });
+    clock.advance(10_000);
+    expect(events).toContainEqual({ type: 'overflowed', callId: 'c', from: 'sales', to: 'support' });
+    // Then support's own overflow (60 s, to sales) applies as for any call.
+    clock.advance(60_000);
+    expect(events.filter((e) => e.type === 'overflowed')).toHaveLength(2);
+    expect(d.waiting('sales')).toEqual(['c']);
+  });
+
   it('sends an agent whose phone rang out away, and forgets the call', () => {
     const { d } = setUp();
     d.login('bob');

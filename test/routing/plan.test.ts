@@ -84,6 +84,7 @@ describe('routing plan', () => {
       rule: 'spring-campaign',
       queue: 'sales',
       priority: 10,
+      overflow: { afterSeconds: 30, to: 'support' },
     });
     expect(example.decide(ctx({ dnis: '0140000000' }))).toMatchObject({
       rule: 'default',
@@ -222,6 +223,11 @@ rules:
     expect(refusal('rules:\n  - { name: a, then: { message: hi } }\n')).toContain(
       'needs a queue or a destination',
     );
+    expect(
+      refusal(
+        'queues: [{ id: q, device: "1" }]\nrules:\n  - { name: a, then: { queue: q, overflow: { afterSeconds: 5, to: r } } }\n',
+      ),
+    ).toContain('routing.yaml:3: rule "a": overflow to unknown queue "r"');
   });
 
   it('decides quickly with 200 rules and never throws on odd calls', () => {

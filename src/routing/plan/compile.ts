@@ -427,6 +427,12 @@ export function compilePlan(
   };
 
   const checkAction = (a: Action, path: Array<string | number>) => {
+    if (a.overflow !== undefined && !queues.has(a.overflow.to))
+      problem([...path, 'overflow', 'to'], `overflow to unknown queue "${a.overflow.to}"`);
+    if (a.overflow !== undefined && a.queue === undefined)
+      problem([...path, 'overflow'], 'an overflow needs a queue to overflow from');
+    if (a.overflow !== undefined && a.overflow.to === a.queue)
+      problem([...path, 'overflow', 'to'], `overflow to the queue the call is already in ("${a.queue}")`);
     if (a.queue !== undefined && !queues.has(a.queue))
       problem([...path, 'queue'], `unknown queue "${a.queue}"`);
     (a.skills ?? []).forEach((s, j) => {
@@ -527,6 +533,7 @@ function toDecision(
     preferredAgent,
     message: a?.message,
     fallback: a?.fallback,
+    overflow: a?.overflow,
     trace,
     rulesTested,
   };

@@ -37,6 +37,10 @@ export const ActionSchema = T.Object(
     priority: T.Optional(T.Integer({ minimum: -1000, maximum: 1000 })),
     skills: T.Optional(T.Array(Id)),
     preferLastAgent: T.Optional(T.Boolean()),
+    /** This call's own overflow, before its queue's: after N seconds waiting, to another queue. */
+    overflow: T.Optional(
+      T.Object({ afterSeconds: T.Integer({ minimum: 1 }), to: Id }, { additionalProperties: false }),
+    ),
     message: T.Optional(Str),
     fallback: T.Optional(Device),
   },
