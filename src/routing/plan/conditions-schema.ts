@@ -11,7 +11,15 @@ export const ConditionSchema = T.Recursive(
     T.Object(
       {
         dnis: T.Optional(
-          T.Object({ exact: T.Optional(OneOrMany(Str)), prefix: T.Optional(OneOrMany(Str)) }, strict),
+          T.Object(
+            {
+              exact: T.Optional(OneOrMany(Str)),
+              /** The same as a list under `exact`, for plans that read better so. */
+              in: T.Optional(T.Array(Str, { minItems: 1 })),
+              prefix: T.Optional(OneOrMany(Str)),
+            },
+            strict,
+          ),
         ),
         ani: T.Optional(
           T.Object(

@@ -87,7 +87,11 @@ export function parsePlan(text: string, file: string, opts: CompileOptions): Com
   return compiled;
 }
 
-function refused(file: string, problems: LocatedProblem[]): RelaisError {
+function refused(file: string, unordered: LocatedProblem[]): RelaisError {
+  // In file order, as the reader fixes them; the sort is stable within a line.
+  const problems = [...unordered].sort(
+    (a, b) => (a.line ?? Number.MAX_SAFE_INTEGER) - (b.line ?? Number.MAX_SAFE_INTEGER),
+  );
   const lines = problems.map(
     (p) =>
       `${file}${p.line === undefined ? '' : `:${p.line}`}: ${p.rule === undefined ? '' : `rule "${p.rule}": `}${p.path && !isActionOrName(p.path) ? `${p.path}: ` : ''}${p.message}`,

@@ -11,7 +11,13 @@ export { type Condition, ConditionSchema } from './conditions-schema.js';
 const Id = T.String({ pattern: '^[a-z0-9][a-z0-9_.-]*$', description: 'lowercase id' });
 const Str = T.String({ minLength: 1 });
 const Device = T.String({ pattern: '^[0-9A-Za-z*#+]{1,32}$', description: 'a device (number) on the PBX' });
+const Priority = T.Integer({ minimum: -1000, maximum: 1000 });
 const strict = { additionalProperties: false } as const;
+
+const DateOrYearly = T.String({
+  pattern: '^([0-9]{4}-)?[0-9]{2}-[0-9]{2}$',
+  description: 'YYYY-MM-DD or MM-DD',
+});
 
 export const DAY_NAMES = ['mon', 'tue', 'wed', 'thu', 'fri', 'sat', 'sun'] as const;
 export type DayName = (typeof DAY_NAMES)[number];
@@ -25,7 +31,10 @@ const Calendar = T.Object(
       T.Array(Str),
     ),
     // Optional rather than defaulted: TypeBox does not fill defaults inside a record's values.
-    holidays: T.Optional(T.Array(T.String({ pattern: '^[0-9]{4}-[0-9]{2}-[0-9]{2}$' }))),
+    /** Closed all day: `YYYY-MM-DD` once, or `MM-DD` every year (`12-25`). */
+    holidays: T.Optional(T.Array(DateOrYearly)),
+    /** Closed all day for another reason (inventory, move): shown as such in traces. */
+    closedDates: T.Optional(T.Array(DateOrYearly)),
   },
   strict,
 );
@@ -34,7 +43,7 @@ export const ActionSchema = T.Object(
   {
     queue: T.Optional(Id),
     destination: T.Optional(Device),
-    priority: T.Optional(T.Integer({ minimum: -1000, maximum: 1000 })),
+    priority: T.Optional(Priority),
     skills: T.Optional(T.Array(Id)),
     preferLastAgent: T.Optional(T.Boolean()),
     /** This call's own overflow, before its queue's: after N seconds waiting, to another queue. */
@@ -63,7 +72,19 @@ export const PlanSchema = T.Object(
           name: T.Optional(Str),
           device: Device,
           skills: T.Array(Id, { default: [] }),
+          /** Priority of the calls the plan sends here when the rule sets none. */
+          priority: T.Optional(Priority),
           overflow: T.Optional(T.Object({ afterSeconds: T.Integer({ minimum: 1 }), to: Id }, strict)),
+          /** The target: `percent` of calls answered within `seconds` (for supervision; not routing). */
+          serviceLevel: T.Optional(
+            T.Object(
+              {
+                percent: T.Number({ exclusiveMinimum: 0, maximum: 100 }),
+                seconds: T.Integer({ minimum: 1 }),
+              },
+              strict,
+            ),
+          ),
         },
         strict,
       ),
