@@ -180,12 +180,27 @@ export class Distributor {
     const a = this.#agent(agentId);
     if (device !== undefined) a.device = device;
     if (a.device === undefined) throw new Error(`agent ${agentId} has no device to log in at`);
-    if (a.state === 'logged_off') this.#setState(a, 'available');
+    // Back at the desk while a call they answered goes on: busy until it ends.
+    if (a.state === 'logged_off') this.#setState(a, a.callId === undefined ? 'available' : 'busy');
     return this.#view(a);
   }
 
+  /**
+   * Logs an agent off. A call reserved for them and not yet answered goes back first in line; a
+   * call they answered goes on (its end frees nobody).
+   */
   logout(agentId: string): AgentView {
     const a = this.#agent(agentId);
+    const c = a.callId === undefined ? undefined : this.#calls.get(a.callId);
+    if (c && !c.answered) {
+      a.callId = undefined;
+      c.agentId = undefined;
+      c.preferUntil = 0;
+      this.#setState(a, 'logged_off');
+      this.#enqueue(c);
+      this.#tryAssign(c.offer.callId);
+      return this.#view(a);
+    }
     this.#setState(a, 'logged_off');
     return this.#view(a);
   }
@@ -270,6 +285,7 @@ export class Distributor {
     const a = c.agentId === undefined ? undefined : this.#agents.get(c.agentId);
     if (!a || a.callId !== callId) return;
     a.callId = undefined;
+    if (a.state === 'logged_off') return;
     if (c.answered && this.#settings.wrapUpSeconds > 0) {
       this.#setState(a, 'wrap_up');
       a.cancelWrapUp = this.#clock.setTimer(this.#settings.wrapUpSeconds * 1000, () => {

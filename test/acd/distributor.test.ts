@@ -199,6 +199,22 @@ describe('distributor', () => {
     expect(d.agent('bob')?.state).toBe('available');
   });
 
+  it('gives back a reserved call when its agent logs off, and keeps an answered one busy across a re-login', () => {
+    const { d, assigned } = setUp();
+    d.offer({ callId: 'c0', queue: 'support', priority: 0, skills: [] });
+    d.login('alice');
+    d.logout('alice'); // before answering: c0 goes back in line, to the next agent
+    expect(d.waiting('support')).toEqual(['c0']);
+    d.login('bob');
+    expect(assigned()).toEqual(['c0→alice', 'c0→bob']);
+    d.answered('c0');
+    d.logout('bob');
+    d.login('bob');
+    expect(d.agent('bob')).toMatchObject({ state: 'busy', callId: 'c0' });
+    d.release('c0');
+    expect(d.agent('bob')?.state).toBe('available');
+  });
+
   it("applies a call's own overflow before its queue's", () => {
     const { d, clock, events } = setUp();
     d.login('alice');
@@ -296,7 +312,8 @@ describe('distributor', () => {
           }
         }
       }),
-      { numRuns: 300 },
+      // 300 interleavings per run; the suite's long mode (RELAIS_LONG_TESTS=1) tries 20,000.
+      { numRuns: process.env.RELAIS_LONG_TESTS === '1' ? 20_000 : 300 },
     );
   });
 });
