@@ -30,7 +30,7 @@ import { buildServer } from './server/app.js';
 import type { Db } from './store/db.js';
 import { openAndMigrate, redactUrl } from './store/open.js';
 import { VERSION } from './version.js';
-import { buildDirectory, buildNormaliser } from './wiring.js';
+import { buildDirectory, buildNormaliser, regionsOf } from './wiring.js';
 
 export interface Relais {
   config: Config;
@@ -76,6 +76,8 @@ function startRouting(
     normalise,
     defaultCountry: config.numbers.defaultCountry,
     tiers: config.customers.tiers,
+    // A rule on a region the number plan does not have could never match: refused by name.
+    regions: regionsOf(config).map((r) => r.name),
   };
   const load = () => loadPlanFile(file, compileOptions);
   const plan = load();

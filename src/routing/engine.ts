@@ -169,8 +169,8 @@ export class RoutingEngine {
     });
     // The IVR option's queue and skill refine a queued decision, unless the rule already chose on
     // the option itself (it tested ivrChoice) or sent the call to a destination.
-    const ruleTestedChoice =
-      pd.trace.at(-1)?.conditions.some((c) => c.test.startsWith('ivr choice')) === true;
+    const matched = pd.trace.find((t) => t.matched && t.rule === pd.rule);
+    const ruleTestedChoice = matched?.conditions.some((c) => c.test.startsWith('ivr choice')) === true;
     if (choice && pd.destination === undefined && !ruleTestedChoice) {
       if (choice.queue !== undefined) pd.queue = choice.queue;
       if (choice.skill !== undefined && !pd.skills.includes(choice.skill))
