@@ -14,6 +14,8 @@ import { EventBus, type RelaisEvents } from './core/event-bus.js';
 import { startPipeline } from './core/pipeline.js';
 import { CallTracker } from './core/tracker.js';
 import type { CustomerDirectory } from './customers/directory.js';
+import { DesktopHub } from './desktop/hub.js';
+import { startScreenPops } from './desktop/screen-pop.js';
 import { RelaisError } from './errors.js';
 import { createCallRecordWriter } from './history/call-records.js';
 import { type RunningCstaLink, startCstaLink } from './links/csta/from-config.js';
@@ -223,6 +225,17 @@ export async function createRelais(config: Config, logger: Logger): Promise<Rela
     });
     bus.on('call.cleared', ({ call }) => engine.ended(call.link, call.id));
   }
+  const hub = new DesktopHub({
+    keep: 200,
+    maxBufferedBytes: 1024 * 1024,
+    onSlowClient: (channels) => logger.warn({ channels }, 'desktop too slow: closed, it will resume'),
+  });
+  const stopPops = startScreenPops({
+    bus,
+    hub,
+    lookup: (n) => directory.lookupNumber(n),
+    onError: (err) => logger.warn({ err }, 'screen pop failed'),
+  });
   const unfollow = await directory.follow();
   const ingest = (event: CallEvent) => {
     metrics.callEvents.inc({ type: String(event.type) });
@@ -276,6 +289,7 @@ export async function createRelais(config: Config, logger: Logger): Promise<Rela
       ...Object.fromEntries(links.map((l) => [`link:${l.link.name}`, async () => linkReady(l)])),
     },
     liveCalls: () => tracker.list(),
+    desktop: { hub, heartbeatMs: 15_000 },
     routing: routing && {
       decision: (callId, link) => (routing as RoutingRuntime).decisions.get(callId, link),
       distributor: routing.distributor,
@@ -313,6 +327,7 @@ export async function createRelais(config: Config, logger: Logger): Promise<Rela
         tracker.flush(); // cleared calls still in their grace window get their record now
         tracker.stop();
         stopPipeline();
+        stopPops();
         await writer.close();
         await routing?.decisions.close();
         await unfollow();

@@ -9,6 +9,7 @@
 import swagger from '@fastify/swagger';
 import swaggerUi from '@fastify/swagger-ui';
 import { TypeBoxValidatorCompiler } from '@fastify/type-provider-typebox';
+import websocket from '@fastify/websocket';
 import Fastify, {
   type FastifyBaseLogger,
   type FastifyInstance,
@@ -26,6 +27,7 @@ import { installMetrics } from './metrics.js';
 import { callEventRoutes } from './routes/call-events.js';
 import { callRoutes } from './routes/calls.js';
 import { customerRoutes } from './routes/customers.js';
+import { type DesktopRoutesOptions, desktopRoutes } from './routes/desktop.js';
 import { healthRoutes } from './routes/health.js';
 import { type IvrRoutesOptions, ivrApiRoutes, ivrVxmlRoutes } from './routes/ivr.js';
 import { type RoutingRoutesOptions, routingRoutes } from './routes/routing.js';
@@ -54,6 +56,8 @@ export interface ServerDeps {
   routing?: RoutingRoutesOptions;
   /** IVR decisions (JSON under /api/v1, VoiceXML under /ivr), when a routing plan is configured. */
   ivr?: IvrRoutesOptions;
+  /** Desktop WebSockets (screen pops) under /ws. */
+  desktop?: DesktopRoutesOptions;
   /** Per readiness check; default 2000 ms. */
   readinessTimeoutMs?: number;
 }
@@ -139,6 +143,18 @@ export async function buildServer(deps: ServerDeps): Promise<FastifyInstance> {
     },
     { prefix: API_PREFIX },
   );
+  const desktop = deps.desktop;
+  if (desktop) {
+    await app.register(websocket, { options: { maxPayload: 64 * 1024 } });
+    await app.register(
+      async (ws) => {
+        ws.setValidatorCompiler(TypeBoxValidatorCompiler);
+        ws.addHook('onRequest', bearerAuth(deps.tokens, { queryToken: true }));
+        await ws.register(desktopRoutes, desktop);
+      },
+      { prefix: '/ws' },
+    );
+  }
   const ivr = deps.ivr;
   if (ivr) {
     await app.register(
