@@ -21,7 +21,7 @@ import { createCallRecordWriter } from './history/call-records.js';
 import { type RunningCstaLink, startCstaLink } from './links/csta/from-config.js';
 import { createLinkMetrics } from './links/csta/link-metrics.js';
 import type { AgentStateReport } from './model/agent.js';
-import type { CallEvent } from './model/call.js';
+import type { Call, CallEvent } from './model/call.js';
 import type { Normaliser } from './numbers/index.js';
 import { createMetrics } from './observability.js';
 import { DecisionLog } from './routing/decision-log.js';
@@ -225,6 +225,15 @@ export async function createRelais(config: Config, logger: Logger): Promise<Rela
     });
     bus.on('call.cleared', ({ call }) => engine.ended(call.link, call.id));
   }
+  // Calls that ended lately, until their record is surely in the store: a wrap-up comes after the
+  // call, maybe while its record still waits in the writer's batch.
+  const ended = new Map<string, Call>();
+  const offEnded = bus.on('call.cleared', ({ call }) => {
+    const k = `${call.link}/${call.id}`;
+    ended.delete(k);
+    ended.set(k, call);
+    if (ended.size > 10_000) ended.delete(ended.keys().next().value as string);
+  });
   const hub = new DesktopHub({
     keep: 200,
     maxBufferedBytes: 1024 * 1024,
@@ -290,6 +299,15 @@ export async function createRelais(config: Config, logger: Logger): Promise<Rela
     },
     liveCalls: () => tracker.list(),
     desktop: { hub, heartbeatMs: 15_000 },
+    wrapUp: {
+      db,
+      directory,
+      liveCall: (callId, link) =>
+        link !== undefined
+          ? (tracker.get(link, callId) ?? ended.get(`${link}/${callId}`))
+          : (tracker.list().find((c) => c.id === callId) ??
+            [...ended.values()].reverse().find((c) => c.id === callId)),
+    },
     routing: routing && {
       decision: (callId, link) => (routing as RoutingRuntime).decisions.get(callId, link),
       distributor: routing.distributor,
@@ -328,6 +346,7 @@ export async function createRelais(config: Config, logger: Logger): Promise<Rela
         tracker.stop();
         stopPipeline();
         stopPops();
+        offEnded();
         await writer.close();
         await routing?.decisions.close();
         await unfollow();

@@ -31,6 +31,7 @@ import { type DesktopRoutesOptions, desktopRoutes } from './routes/desktop.js';
 import { healthRoutes } from './routes/health.js';
 import { type IvrRoutesOptions, ivrApiRoutes, ivrVxmlRoutes } from './routes/ivr.js';
 import { type RoutingRoutesOptions, routingRoutes } from './routes/routing.js';
+import { type WrapUpRoutesOptions, wrapUpRoutes } from './routes/wrap-up.js';
 import { sharedSchemas } from './schemas.js';
 
 export interface ServerDeps {
@@ -58,6 +59,8 @@ export interface ServerDeps {
   ivr?: IvrRoutesOptions;
   /** Desktop WebSockets (screen pops) under /ws. */
   desktop?: DesktopRoutesOptions;
+  /** Wrap-ups of calls (needs the store). */
+  wrapUp?: WrapUpRoutesOptions;
   /** Per readiness check; default 2000 ms. */
   readinessTimeoutMs?: number;
 }
@@ -140,6 +143,7 @@ export async function buildServer(deps: ServerDeps): Promise<FastifyInstance> {
       await api.register(callEventRoutes, { ingest: deps.ingest });
       if (deps.routing) await api.register(routingRoutes, deps.routing);
       if (deps.ivr) await api.register(ivrApiRoutes, deps.ivr);
+      if (deps.wrapUp) await api.register(wrapUpRoutes, deps.wrapUp);
     },
     { prefix: API_PREFIX },
   );

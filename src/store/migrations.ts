@@ -111,6 +111,25 @@ export const MIGRATIONS: readonly Migration[] = [
       create index routing_decisions_call on routing_decisions (call_id, decided_at desc);
     `,
   },
+  {
+    id: 4,
+    name: 'call_wrapups',
+    sql: `
+      -- The agent's wrap-up of a call (disposition code, note), kept with the call: joined to
+      -- call_records on (link, call_id). One per agent and call; a second one replaces it.
+      create table call_wrapups (
+        link text not null,
+        call_id text not null,
+        agent_id text not null default '',
+        at timestamptz not null,
+        disposition text not null,
+        note text,
+        customer_id uuid,
+        primary key (link, call_id, agent_id)
+      );
+      create index call_wrapups_at on call_wrapups (at);
+    `,
+  },
 ];
 
 // Any constant works; it only has to be the same on every node.

@@ -10,6 +10,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
 import { createRelais, type Relais } from '../../src/app.js';
 import { validateConfig } from '../../src/config/load.js';
+import { wrapUpsOf } from '../../src/history/wrap-ups.js';
 import { CstaSimulator } from '../../src/simulator/csta/index.js';
 
 const sim = new CstaSimulator({
@@ -196,6 +197,53 @@ describe('desktop WebSocket', () => {
     await d.next((m) => m.type === 'error' && m.reason === 'not JSON text');
     d.ws.send('{"type":"ping"}');
     await d.next((m) => m.type === 'pong');
+    d.ws.close();
+  });
+
+  it('saves a wrap-up with the call, and the next pop shows it as the last interaction', async () => {
+    const d = desktop(`device=2001&token=${token}`);
+    await d.opened;
+    const call = await sim.placeCall({
+      ani: '0611223344',
+      dnis: '0800123456',
+      routePoint: '3000',
+      ringMs: 20,
+      talkMs: 20,
+    }).done;
+    await d.next(
+      (m) => m.type === 'call.state' && m.payload?.callId === call.callId && m.payload?.state === 'cleared',
+    );
+    const auth = { authorization: `Bearer ${token}` };
+    const wrap = (callId: string, payload: object) =>
+      relais.server.inject({
+        method: 'POST',
+        url: `/api/v1/calls/${callId}/wrap-up`,
+        headers: auth,
+        payload,
+      });
+    const saved = await wrap(call.callId, {
+      link: 'pbx',
+      agentId: 'alice',
+      disposition: 'sale',
+      note: 'Extension de garantie',
+    });
+    expect(saved.statusCode).toBe(201);
+    expect(saved.json().customerId).toBeDefined();
+    expect((await wrap('no-such-call', { disposition: 'sale' })).statusCode).toBe(404);
+    expect((await wrap(call.callId, { disposition: 'not a code!' })).statusCode).toBe(400);
+    expect(await wrapUpsOf(relais.db, 'pbx', call.callId)).toMatchObject([
+      { agentId: 'alice', disposition: 'sale', note: 'Extension de garantie' },
+    ]);
+
+    sim.placeCall({ ani: '0611223344', dnis: '0800123456', routePoint: '3000', ringMs: 20, talkMs: 20 });
+    const pop = await d.next((m) => m.type === 'call.offered' && m.payload?.callId !== call.callId);
+    const card = pop.payload?.customer as { recentInteractions: Array<Record<string, unknown>> };
+    expect(card.recentInteractions[0]).toMatchObject({
+      disposition: 'sale',
+      agentId: 'alice',
+      callId: call.callId,
+      summary: 'Extension de garantie',
+    });
     d.ws.close();
   });
 });
