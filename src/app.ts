@@ -7,7 +7,7 @@ import path from 'node:path';
 import type { FastifyInstance } from 'fastify';
 import type { Logger } from 'pino';
 import { applyAgentReport } from './acd/agent-reports.js';
-import { Distributor } from './acd/distributor.js';
+import { type AcdEvent, Distributor } from './acd/distributor.js';
 import { ensureLocalToken } from './api-token.js';
 import type { Config } from './config/schema.js';
 import { EventBus, type RelaisEvents } from './core/event-bus.js';
@@ -16,6 +16,7 @@ import { CallTracker } from './core/tracker.js';
 import type { CustomerDirectory } from './customers/directory.js';
 import { DesktopHub } from './desktop/hub.js';
 import { startScreenPops } from './desktop/screen-pop.js';
+import { startWallboard, type Wallboard } from './desktop/wallboard.js';
 import { RelaisError } from './errors.js';
 import { createCallRecordWriter } from './history/call-records.js';
 import { type RunningCstaLink, startCstaLink } from './links/csta/from-config.js';
@@ -71,6 +72,8 @@ function startRouting(
   directory: CustomerDirectory,
   normalise: Normaliser,
   logger: Logger,
+  /** Also told of the distributor's events (the wallboard). */
+  onAcdEvent: (e: AcdEvent) => void,
 ): RoutingRuntime | undefined {
   const file = config.routing.plan;
   if (file === undefined) return undefined;
@@ -97,7 +100,13 @@ function startRouting(
     log: decisions,
   });
   const acd = acdOf(plan.plan);
-  const distributor = new Distributor({ ...acd, onEvent: engine.onAcdEvent });
+  const distributor = new Distributor({
+    ...acd,
+    onEvent: (e) => {
+      engine.onAcdEvent(e);
+      onAcdEvent(e);
+    },
+  });
   engine.attach(distributor);
   const summary = () => ({
     rules: engine.plan.plan.rules.length,
@@ -209,8 +218,9 @@ export async function createRelais(config: Config, logger: Logger): Promise<Rela
     );
   }
   let routing: RoutingRuntime | undefined;
+  let wallboard: Wallboard | undefined;
   try {
-    routing = startRouting(config, db, directory, normalise, logger);
+    routing = startRouting(config, db, directory, normalise, logger, (e) => wallboard?.onAcdEvent(e));
   } catch (err) {
     stopPipeline();
     await db.close();
@@ -245,6 +255,19 @@ export async function createRelais(config: Config, logger: Logger): Promise<Rela
     lookup: (n) => directory.lookupNumber(n),
     onError: (err) => logger.warn({ err }, 'screen pop failed'),
   });
+  wallboard = startWallboard({
+    hub,
+    distributor: routing?.distributor,
+    liveCalls: () => tracker.list(),
+    targetSeconds: (queue) =>
+      routing?.engine.plan.plan.queues.find((q) => q.id === queue)?.serviceLevel?.seconds ?? 20,
+  });
+  const touch = () => wallboard?.touch();
+  const offBoard = [
+    bus.on('call.offered', touch),
+    bus.on('call.updated', touch),
+    bus.on('call.cleared', touch),
+  ];
   const unfollow = await directory.follow();
   const ingest = (event: CallEvent) => {
     metrics.callEvents.inc({ type: String(event.type) });
@@ -298,7 +321,7 @@ export async function createRelais(config: Config, logger: Logger): Promise<Rela
       ...Object.fromEntries(links.map((l) => [`link:${l.link.name}`, async () => linkReady(l)])),
     },
     liveCalls: () => tracker.list(),
-    desktop: { hub, heartbeatMs: 15_000 },
+    desktop: { hub, heartbeatMs: 15_000, wallboard: () => wallboard?.snapshot() },
     wrapUp: {
       db,
       directory,
@@ -347,6 +370,8 @@ export async function createRelais(config: Config, logger: Logger): Promise<Rela
         stopPipeline();
         stopPops();
         offEnded();
+        for (const off of offBoard) off();
+        wallboard?.stop();
         await writer.close();
         await routing?.decisions.close();
         await unfollow();

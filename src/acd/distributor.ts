@@ -67,6 +67,8 @@ export type OfferResult =
 export type AcdEvent =
   | { type: 'assigned'; callId: string; agentId: string; device: string; queue: string; waitedMs: number }
   | { type: 'overflowed'; callId: string; from: string; to: string }
+  /** A waiting call left its queue without an agent (caller gone, or sent elsewhere). */
+  | { type: 'left'; callId: string; queue: string; waitedMs: number }
   | { type: 'agent'; agentId: string; state: AgentState; reason?: string };
 
 export interface AgentView {
@@ -282,6 +284,8 @@ export class Distributor {
     const c = this.#calls.get(callId);
     if (!c) return;
     this.#forget(c);
+    if (c.agentId === undefined)
+      this.#onEvent({ type: 'left', callId, queue: c.queue, waitedMs: this.#clock.now() - c.arrivedAt });
     const a = c.agentId === undefined ? undefined : this.#agents.get(c.agentId);
     if (!a || a.callId !== callId) return;
     a.callId = undefined;

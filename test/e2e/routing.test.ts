@@ -8,6 +8,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import pino from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import WebSocket from 'ws';
 import { createRelais, type Relais } from '../../src/app.js';
 import { validateConfig } from '../../src/config/load.js';
 import { CstaSimulator } from '../../src/simulator/csta/index.js';
@@ -502,5 +503,35 @@ describe('routing with a plan, through the CSTA simulator', () => {
     });
     expect(json.statusCode).toBe(422);
     expect(json.json().error.message).toContain('rule "x"');
+  });
+
+  it('pushes the wallboard: queues with calls waiting, service level, agents by state', async () => {
+    const token = readFileSync(path.join(dir, 'api-token'), 'utf8').trim();
+    const base = await relais.listen();
+    const ws = new WebSocket(`${base.replace('http', 'ws')}/ws/wallboard?token=${token}`);
+    const boards: Array<{
+      queues: Array<{ id: string; waiting: number; serviceLevel: { total: number } }>;
+      agents: { byState: Record<string, number> };
+    }> = [];
+    ws.on('message', (data) => {
+      const m = JSON.parse(String(data)) as { type: string; payload: (typeof boards)[number] };
+      if (m.type === 'wallboard') boards.push(m.payload);
+    });
+    await expect.poll(() => boards.length).toBeGreaterThan(0);
+    const d = routing().distributor;
+    for (const a of d.agents()) if (a.state !== 'logged_off') d.logout(a.id);
+    d.login('bob');
+    const busy = sim.placeCall({ ani: '0622222222', dnis: '0140000000', routePoint: '3000', talkMs: 800 });
+    const waiting = sim.placeCall({ ani: '0622222222', dnis: '0140000000', routePoint: '3000', talkMs: 20 });
+    await expect
+      .poll(() => boards.at(-1)?.queues.find((q) => q.id === 'support')?.waiting, { timeout: 5000 })
+      .toBe(1);
+    expect(boards.at(-1)?.agents.byState.busy).toBe(1);
+    await Promise.all([busy.done, waiting.done]);
+    await expect
+      .poll(() => boards.at(-1)?.queues.find((q) => q.id === 'support')?.waiting, { timeout: 5000 })
+      .toBe(0);
+    expect(boards.at(-1)?.queues.find((q) => q.id === 'support')?.serviceLevel.total).toBeGreaterThan(0);
+    ws.close();
   });
 });

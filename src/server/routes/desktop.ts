@@ -9,12 +9,15 @@ import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import type {} from '@fastify/websocket'; // its `websocket: true` route option
 import { Type as T } from '@sinclair/typebox';
 import { Value } from '@sinclair/typebox/value';
+import type { WebSocket } from 'ws';
 import { type DesktopHub, HubConnection } from '../../desktop/hub.js';
 
 export interface DesktopRoutesOptions {
   hub: DesktopHub;
   /** Ping interval; a connection that missed one pong is closed. */
   heartbeatMs: number;
+  /** The wallboard as it is now, sent to a wallboard that connects. */
+  wallboard: () => unknown;
 }
 
 const Device = T.String({ pattern: '^[0-9A-Za-z*#+]{1,32}$' });
@@ -41,6 +44,36 @@ function reasonOf(value: unknown): string {
   return first ? `${first.path.slice(1) || '(message)'}: ${first.message}` : 'not a message';
 }
 
+/** Heartbeats and cleanup of one hub connection over a WebSocket. */
+function keepAlive(socket: WebSocket, conn: HubConnection, hub: DesktopHub, heartbeatMs: number): void {
+  let alive = true;
+  socket.on('pong', () => {
+    alive = true;
+  });
+  const beat = setInterval(() => {
+    if (!alive) {
+      socket.terminate();
+      return;
+    }
+    alive = false;
+    socket.ping();
+  }, heartbeatMs);
+  beat.unref();
+  socket.on('close', () => {
+    clearInterval(beat);
+    hub.detach(conn);
+  });
+}
+
+function parse(raw: Buffer, isBinary: boolean): unknown {
+  if (isBinary) return undefined;
+  try {
+    return JSON.parse(raw.toString('utf8'));
+  } catch {
+    return undefined;
+  }
+}
+
 export const desktopRoutes: FastifyPluginAsyncTypebox<DesktopRoutesOptions> = async (app, opts) => {
   app.get(
     '/desktop',
@@ -63,28 +96,9 @@ export const desktopRoutes: FastifyPluginAsyncTypebox<DesktopRoutesOptions> = as
         opts.hub.subscribe(conn, `device:${device}`, after);
       };
       follow(request.query.device, request.query.after);
-
-      let alive = true;
-      socket.on('pong', () => {
-        alive = true;
-      });
-      const beat = setInterval(() => {
-        if (!alive) {
-          socket.terminate();
-          return;
-        }
-        alive = false;
-        socket.ping();
-      }, opts.heartbeatMs);
-      beat.unref();
-
+      keepAlive(socket, conn, opts.hub, opts.heartbeatMs);
       socket.on('message', (raw: Buffer, isBinary: boolean) => {
-        let msg: unknown;
-        try {
-          msg = isBinary ? undefined : JSON.parse(raw.toString('utf8'));
-        } catch {
-          msg = undefined;
-        }
+        const msg = parse(raw, isBinary);
         if (!Value.Check(ClientMessage, msg)) {
           socket.send(
             JSON.stringify({ type: 'error', reason: msg === undefined ? 'not JSON text' : reasonOf(msg) }),
@@ -94,9 +108,31 @@ export const desktopRoutes: FastifyPluginAsyncTypebox<DesktopRoutesOptions> = as
         if (msg.type === 'ping') socket.send(JSON.stringify({ type: 'pong' }));
         else follow(msg.device, msg.after);
       });
-      socket.on('close', () => {
-        clearInterval(beat);
-        opts.hub.detach(conn);
+    },
+  );
+
+  app.get(
+    '/wallboard',
+    {
+      websocket: true,
+      schema: {
+        tags: ['desktop'],
+        summary: 'The supervisor wallboard: queues, service level, agents, live calls, pushed (WebSocket)',
+        querystring: T.Object({ token: T.Optional(T.String()) }),
+      },
+    },
+    (socket) => {
+      const conn = new HubConnection(socket);
+      opts.hub.subscribe(conn, 'wallboard');
+      socket.send(JSON.stringify({ channel: 'wallboard', type: 'wallboard', payload: opts.wallboard() }));
+      keepAlive(socket, conn, opts.hub, opts.heartbeatMs);
+      socket.on('message', (raw: Buffer, isBinary: boolean) => {
+        const msg = parse(raw, isBinary);
+        if (Value.Check(MESSAGES.ping, msg)) socket.send(JSON.stringify({ type: 'pong' }));
+        else
+          socket.send(
+            JSON.stringify({ type: 'error', reason: 'the wallboard only answers {"type":"ping"}' }),
+          );
       });
     },
   );
