@@ -14,9 +14,11 @@ import { EventBus, type RelaisEvents } from './core/event-bus.js';
 import { startPipeline } from './core/pipeline.js';
 import { CallTracker } from './core/tracker.js';
 import type { CustomerDirectory } from './customers/directory.js';
+import { crmUrlResolver } from './desktop/crm-url.js';
 import { DesktopHub } from './desktop/hub.js';
 import { startScreenPops } from './desktop/screen-pop.js';
 import { startWallboard, type Wallboard } from './desktop/wallboard.js';
+import { startWebhooks } from './desktop/webhooks.js';
 import { RelaisError } from './errors.js';
 import { createCallRecordWriter } from './history/call-records.js';
 import { type RunningCstaLink, startCstaLink } from './links/csta/from-config.js';
@@ -249,10 +251,27 @@ export async function createRelais(config: Config, logger: Logger): Promise<Rela
     maxBufferedBytes: 1024 * 1024,
     onSlowClient: (channels) => logger.warn({ channels }, 'desktop too slow: closed, it will resume'),
   });
+  const crmUrl = crmUrlResolver(config.desktop.crmUrls, normalise);
+  const webhooks = startWebhooks({
+    targets: config.desktop.webhooks,
+    onResult: (r) => {
+      if (!r.ok)
+        logger.warn(
+          { url: r.url, status: r.status, error: r.error, attempts: r.attempts },
+          'webhook not delivered',
+        );
+    },
+  });
   const stopPops = startScreenPops({
     bus,
     hub,
     lookup: (n) => directory.lookupNumber(n),
+    context: (call) => {
+      const queue = routing?.engine.queueOf(call.link, call.id) ?? call.queue;
+      const url = crmUrl(call, queue);
+      return { ...(queue ? { queue } : {}), ...(url ? { crmUrl: url } : {}) };
+    },
+    onPop: (p) => webhooks.send('call.offered', p),
     onError: (err) => logger.warn({ err }, 'screen pop failed'),
   });
   wallboard = startWallboard({
@@ -369,6 +388,7 @@ export async function createRelais(config: Config, logger: Logger): Promise<Rela
         tracker.stop();
         stopPipeline();
         stopPops();
+        webhooks.stop();
         offEnded();
         for (const off of offBoard) off();
         wallboard?.stop();

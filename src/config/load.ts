@@ -93,6 +93,21 @@ function applyEnvironment(raw: Record<string, unknown>, env: NodeJS.ProcessEnv):
   if (env.RELAIS_HTTP_PORT) set(raw, ['http', 'port'], envInteger(env.RELAIS_HTTP_PORT));
   if (env.RELAIS_HTTP_HOST) set(raw, ['http', 'host'], env.RELAIS_HTTP_HOST);
   if (env.RELAIS_LOG_LEVEL) set(raw, ['log', 'level'], env.RELAIS_LOG_LEVEL);
+  // A webhook secret in the environment applies to every webhook that has none in the file.
+  if (env.RELAIS_WEBHOOK_SECRET) {
+    const desktop = (raw.desktop ?? {}) as Record<string, unknown>;
+    if (Array.isArray(desktop.webhooks)) {
+      set(
+        raw,
+        ['desktop', 'webhooks'],
+        desktop.webhooks.map((w) =>
+          typeof w === 'object' && w !== null && !('secret' in w)
+            ? { ...w, secret: env.RELAIS_WEBHOOK_SECRET }
+            : w,
+        ),
+      );
+    }
+  }
   if (env.RELAIS_API_TOKEN) {
     const api = (raw.api ?? {}) as Record<string, unknown>;
     const tokens = Array.isArray(api.tokens) ? api.tokens : [];

@@ -115,6 +115,46 @@ export const ConfigSchema = T.Object(
       },
       { additionalProperties: false, default: {} },
     ),
+    desktop: T.Object(
+      {
+        crmUrls: T.Array(
+          T.Object(
+            {
+              dnis: T.Optional(T.Array(T.String({ minLength: 1 }), { minItems: 1 })),
+              queue: T.Optional(T.String({ minLength: 1 })),
+              url: T.String({
+                pattern: '^https?://',
+                description: 'Template: {ani} {dnis} {callId} {customerId} {link} {device}, URL-encoded.',
+              }),
+            },
+            { additionalProperties: false },
+          ),
+          {
+            default: [],
+            description:
+              'CRM page opened beside the card; the first entry whose dnis or queue matches (or with neither) wins.',
+          },
+        ),
+        webhooks: T.Array(
+          T.Object(
+            {
+              url: T.String({ pattern: '^https?://' }),
+              secret: T.String({
+                minLength: 16,
+                description:
+                  'HMAC-SHA256 key of the X-Relais-Signature header. From the environment: RELAIS_WEBHOOK_SECRET.',
+              }),
+            },
+            { additionalProperties: false },
+          ),
+          {
+            default: [],
+            description: 'Where screen pops are pushed (signed, retried, never blocking the pop).',
+          },
+        ),
+      },
+      { additionalProperties: false, default: {} },
+    ),
     routing: T.Object(
       {
         plan: T.Optional(

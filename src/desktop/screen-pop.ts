@@ -19,6 +19,8 @@ export interface ScreenPopOptions {
   /** Extra context for the card: the campaign of the DNIS, the IVR choice, the CRM link. */
   context?: (call: Call) => Record<string, unknown>;
   onError?: (err: unknown) => void;
+  /** Told of every pop once published (webhooks). */
+  onPop?: (p: PopPayload) => void;
 }
 
 /** The caller as the card shows them: the number, or `withheld` / `unknown` (never a guess). */
@@ -63,6 +65,7 @@ export function startScreenPops(o: ScreenPopOptions): () => void {
       ...o.context?.(call),
     };
     o.hub.publish(`device:${device}`, 'call.offered', payload);
+    o.onPop?.(payload);
   };
 
   const onUpdate = (call: Call) => {

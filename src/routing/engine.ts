@@ -315,6 +315,11 @@ export class RoutingEngine {
     this.#distributor?.notAnswered(k, why);
   }
 
+  /** The queue a routed call went to, while Relais follows it. */
+  queueOf(link: string, callId: string): string | undefined {
+    return this.#live.get(key(link, callId))?.queue ?? this.#waiting.get(key(link, callId))?.trace.queue;
+  }
+
   /** The routed call was answered at the agent's device. */
   answered(link: string, callId: string): void {
     this.#distributor?.answered(key(link, callId));

@@ -3,6 +3,8 @@
  * simulator ringing the agent's extension, and a WebSocket client as the desktop.
  */
 import { mkdtempSync, readFileSync } from 'node:fs';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import pino from 'pino';
@@ -10,6 +12,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
 import { createRelais, type Relais } from '../../src/app.js';
 import { validateConfig } from '../../src/config/load.js';
+import { signature } from '../../src/desktop/webhooks.js';
 import { wrapUpsOf } from '../../src/history/wrap-ups.js';
 import { CstaSimulator } from '../../src/simulator/csta/index.js';
 
@@ -21,6 +24,20 @@ const sim = new CstaSimulator({
     routePoints: [{ id: '3000', defaultRoute: '2001' }],
   },
 });
+
+/** The CRM's webhook endpoint. */
+const hooks: Array<{ headers: Record<string, string | string[] | undefined>; body: string }> = [];
+const crm = createServer((req, res) => {
+  let body = '';
+  req.on('data', (c) => {
+    body += c;
+  });
+  req.on('end', () => {
+    hooks.push({ headers: req.headers, body });
+    res.end();
+  });
+});
+const HOOK_SECRET = 'the-crm-webhook-secret';
 
 let relais: Relais;
 let base: string;
@@ -66,11 +83,17 @@ function desktop(query: string, headers: Record<string, string> = {}) {
 
 beforeAll(async () => {
   const { port } = await sim.listen();
+  await new Promise<void>((r) => crm.listen(0, '127.0.0.1', r));
+  const hookUrl = `http://127.0.0.1:${(crm.address() as AddressInfo).port}/relais`;
   const dir = mkdtempSync(path.join(tmpdir(), 'relais-desktop-'));
   const config = validateConfig({
     dataDir: dir,
     http: { port: 0 },
     calls: { clearGraceMs: 50 },
+    desktop: {
+      crmUrls: [{ dnis: ['0800 123 456'], url: 'https://crm.example/contacts?phone={ani}&call={callId}' }],
+      webhooks: [{ url: hookUrl, secret: HOOK_SECRET }],
+    },
     links: {
       csta: [
         {
@@ -110,6 +133,7 @@ beforeAll(async () => {
 afterAll(async () => {
   await relais?.close();
   await sim.close();
+  crm.close();
 });
 
 describe('desktop WebSocket', () => {
@@ -142,6 +166,16 @@ describe('desktop WebSocket', () => {
         language: 'fr-FR',
         recentPurchases: [{ sku: 'TV-55' }],
       },
+      crmUrl: `https://crm.example/contacts?phone=%2B33611223344&call=${pop.payload?.callId}`,
+    });
+    // The same pop, pushed to the CRM's webhook, signed.
+    await expect.poll(() => hooks.length).toBeGreaterThan(0);
+    const hook = hooks[0] as (typeof hooks)[number];
+    const ts = String(hook.headers['x-relais-timestamp']);
+    expect(hook.headers['x-relais-signature']).toBe(signature(HOOK_SECRET, ts, hook.body));
+    expect(JSON.parse(hook.body)).toMatchObject({
+      event: 'call.offered',
+      payload: { callId: pop.payload?.callId, customer: { name: 'Victoire Dupont' } },
     });
     await d.next((m) => m.type === 'call.state' && m.payload?.state === 'connected');
     await call.done;
