@@ -42,6 +42,20 @@ describe('configuration', () => {
     expect(config.dataDir).toBe(path.join(cwd, 'var/relais'));
   });
 
+  it('takes the webhook secret from the environment for webhooks without one', () => {
+    const cwd = tmp();
+    writeFileSync(
+      path.join(cwd, 'relais.config.yaml'),
+      'desktop:\n  webhooks:\n    - { url: "https://crm.example/a" }\n    - { url: "https://crm.example/b", secret: "own-secret-0123456789" }\n',
+    );
+    const { config } = loadConfig({ cwd, env: { RELAIS_WEBHOOK_SECRET: 'from-the-environment-42' } });
+    expect(config.desktop.webhooks.map((w) => w.secret)).toEqual([
+      'from-the-environment-42',
+      'own-secret-0123456789',
+    ]);
+    expect(() => loadConfig({ cwd, env: {} })).toThrow(/desktop\.webhooks\[0\]\.secret/);
+  });
+
   it('finds the routing plan relative to the file, and refuses link routes beside a plan', () => {
     const cwd = tmp();
     writeFileSync(path.join(cwd, 'relais.config.yaml'), 'routing: { plan: plans/routing.yaml }\n');
