@@ -47,6 +47,8 @@ export interface Relais {
   normalise: Normaliser;
   /** The routing plan's engine and distributor, when `routing.plan` is configured. */
   routing: RoutingRuntime | undefined;
+  /** The first API token (the configured one, or the generated local one), for `relais demo`. */
+  apiToken: string;
   /** Where links hand their events. */
   ingest(event: CallEvent): void;
   /** The address the HTTP server listens on, once `listen` resolved. */
@@ -376,6 +378,7 @@ export async function createRelais(config: Config, logger: Logger): Promise<Rela
     bus,
     normalise,
     routing,
+    apiToken: (tokens[0] as { token: string }).token,
     ingest,
     async listen() {
       return server.listen({ host: config.http.host, port: config.http.port });

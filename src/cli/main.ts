@@ -3,6 +3,7 @@
 import { isRelaisError, RelaisError } from '../errors.js';
 import { VERSION } from '../version.js';
 import { customersCommand } from './customers.js';
+import { demoCommand } from './demo.js';
 import { migrateCommand } from './migrate.js';
 import { simulateCommand } from './simulate.js';
 import { startCommand } from './start.js';
@@ -10,6 +11,7 @@ import { type Command, USAGE } from './usage.js';
 
 const COMMANDS: Record<string, Command> = {
   start: startCommand,
+  demo: demoCommand,
   migrate: migrateCommand,
   customers: customersCommand,
   simulate: simulateCommand,

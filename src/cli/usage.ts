@@ -13,6 +13,7 @@ export const USAGE = `relais: CTI middleware
 Usage: relais <command> [options]
 
 Commands:
+  demo                       try Relais: demo customers, agents, routing and a simulated PBX making calls
   start                      serve the API and the PBX links
   migrate                    bring the database schema up to date
   customers import FILE.csv  import or update customers from a CSV file
