@@ -16,8 +16,17 @@ start_postgres() {
   exit 1
 }
 
+# The browser tests drive Debian's Chromium (playwright-core, headless).
+install_chromium() {
+  if command -v chromium >/dev/null; then return; fi
+  echo "installing Chromium…"
+  export DEBIAN_FRONTEND=noninteractive
+  apt-get install -y -qq chromium >/dev/null || { apt-get update -qq && apt-get install -y -qq chromium >/dev/null; }
+}
+
 start_postgres
-npm ci --no-audit --no-fund   # also builds dist/ (the prepare script)
+install_chromium
+npm ci --no-audit --no-fund   # also builds dist/ and the pages in dist/web (the prepare script)
 npm run lint
 npm run typecheck
 mkdir -p .test-results

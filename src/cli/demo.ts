@@ -110,10 +110,12 @@ Options:
     const lines = [
       '',
       'Relais demo is running.',
+      `  Agent desktop               ${address}/desktop?token=${token}&agent=alice&device=2001`,
+      `  Wallboard                   ${address}/wallboard?token=${token}`,
       `  API and its documentation   ${address}/docs`,
       `  API token                   ${token}`,
       `  Live calls                  curl -H "Authorization: Bearer ${token}" ${address}/api/v1/calls`,
-      `  Wallboard (WebSocket)       ${ws}/ws/wallboard?token=${token}`,
+      `  Wallboard WebSocket         ${ws}/ws/wallboard?token=${token}`,
       ...demo.DEMO_AGENTS.map(
         (a) => `  ${`Desktop of ${a.name}`.padEnd(27)} ${ws}/ws/desktop?device=${a.device}&token=${token}`,
       ),

@@ -6,6 +6,10 @@
  * Public (no token): /healthz, /readyz, /metrics, /openapi.json, /docs. Everything under /api/v1
  * needs `Authorization: Bearer <token>`.
  */
+
+import { existsSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import fastifyStatic from '@fastify/static';
 import swagger from '@fastify/swagger';
 import swaggerUi from '@fastify/swagger-ui';
 import { TypeBoxValidatorCompiler } from '@fastify/type-provider-typebox';
@@ -147,6 +151,20 @@ export async function buildServer(deps: ServerDeps): Promise<FastifyInstance> {
     },
     { prefix: API_PREFIX },
   );
+  // The desktop and wallboard pages (built by `npm run build` into dist/web). Public files: the
+  // token is typed into the page, and every call they make is authorised like any other.
+  const web = fileURLToPath(new URL('../../dist/web/', import.meta.url));
+  if (existsSync(web)) {
+    await app.register(fastifyStatic, { root: web, prefix: '/app/' });
+    // The query (token, agent, device) goes along.
+    const query = (url: string) => (url.includes('?') ? url.slice(url.indexOf('?')) : '');
+    app.get('/desktop', { schema: { hide: true } }, (req, reply) =>
+      reply.redirect(`/app/desktop.html${query(req.url)}`),
+    );
+    app.get('/wallboard', { schema: { hide: true } }, (req, reply) =>
+      reply.redirect(`/app/wallboard.html${query(req.url)}`),
+    );
+  } else app.log.warn({ web }, 'desktop pages not built (npm run build): /desktop is not served');
   const desktop = deps.desktop;
   if (desktop) {
     await app.register(websocket, { options: { maxPayload: 64 * 1024 } });
