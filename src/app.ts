@@ -271,7 +271,12 @@ export async function createRelais(config: Config, logger: Logger): Promise<Rela
     context: (call) => {
       const queue = routing?.engine.queueOf(call.link, call.id) ?? call.queue;
       const url = crmUrl(call, queue);
-      return { ...(queue ? { queue } : {}), ...(url ? { crmUrl: url } : {}) };
+      const choice = routing?.engine.ivrChoiceOf(call.link, call.id);
+      return {
+        ...(queue ? { queue } : {}),
+        ...(url ? { crmUrl: url } : {}),
+        ...(choice ? { ivrChoice: { id: choice.id, label: choice.label } } : {}),
+      };
     },
     onPop: (p) => webhooks.send('call.offered', p),
     onError: (err) => logger.warn({ err }, 'screen pop failed'),

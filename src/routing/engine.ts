@@ -97,6 +97,11 @@ export class RoutingEngine {
       this.#ivrChoices.delete(this.#ivrChoices.keys().next().value as string);
   }
 
+  /** The caller's IVR choice for a call, if the IVR posted one (shown on the agent's card). */
+  ivrChoiceOf(link: string, callId: string): IvrOption | undefined {
+    return this.#ivrChoiceOf(link, callId);
+  }
+
   #ivrChoiceOf(link: string, callId: string): IvrOption | undefined {
     return this.#ivrChoices.get(key(link, callId)) ?? this.#ivrChoices.get(key('*', callId));
   }

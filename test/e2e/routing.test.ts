@@ -534,4 +534,32 @@ describe('routing with a plan, through the CSTA simulator', () => {
     expect(boards.at(-1)?.queues.find((q) => q.id === 'support')?.serviceLevel.total).toBeGreaterThan(0);
     ws.close();
   });
+
+  it("shows the caller's IVR choice and the queue on the agent's pop", async () => {
+    const token = readFileSync(path.join(dir, 'api-token'), 'utf8').trim();
+    const { port } = relais.server.server.address() as { port: number };
+    const ws = new WebSocket(`ws://127.0.0.1:${port}/ws/desktop?device=4001&token=${token}`);
+    const pops: Array<Record<string, unknown>> = [];
+    ws.on('message', (data) => {
+      const m = JSON.parse(String(data)) as { type: string; payload: Record<string, unknown> };
+      if (m.type === 'call.offered') pops.push(m.payload);
+    });
+    await new Promise((r) => ws.once('open', r));
+    routing().engine.chooseIvr({ callId: 'ivr-pop-1', link: 'pbx', choice: '2' });
+    const at = Date.now();
+    relais.ingest({
+      type: 'offered',
+      callId: 'ivr-pop-1',
+      link: 'pbx',
+      at,
+      ani: '0622222222',
+      dnis: '0140000000',
+    });
+    relais.ingest({ type: 'alerting', callId: 'ivr-pop-1', link: 'pbx', at: at + 10, device: '4001' });
+    await expect
+      .poll(() => pops.find((p) => p.callId === 'ivr-pop-1'))
+      .toMatchObject({ ivrChoice: { id: 'help', label: 'Aide' } });
+    relais.ingest({ type: 'cleared', callId: 'ivr-pop-1', link: 'pbx', at: at + 20 });
+    ws.close();
+  });
 });

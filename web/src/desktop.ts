@@ -31,6 +31,7 @@ interface Pop {
   dnis?: string;
   queue?: string;
   crmUrl?: string;
+  ivrChoice?: { id: string; label: string };
   customer: Card | null;
 }
 
@@ -215,6 +216,7 @@ function callCard(p: Pop): HTMLElement {
     ` · ${callerLine(p)}`,
     p.dnis ? ` → ${p.dnis}` : '',
     p.queue ? ` · file ${p.queue}` : '',
+    p.ivrChoice ? h('span', { 'data-testid': 'ivr-choice' }, ` · SVI : ${p.ivrChoice.label}`) : undefined,
   );
   const body = c
     ? h(
