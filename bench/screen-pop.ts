@@ -11,11 +11,12 @@
  * (their cards come from the directory cache, as for callers seen before). The clients share the
  * CPU with Relais, so the figure is an upper bound of what one browser per agent would see.
  */
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import pino from 'pino';
+import { chromium } from 'playwright-core';
 import WebSocket from 'ws';
 import { createRelais } from '../src/app.js';
 import { validateConfig } from '../src/config/load.js';
@@ -33,6 +34,70 @@ const desktops = Number(values.desktops);
 const rate = Number(values.rate);
 const seconds = Number(values.seconds);
 const int = (n: number) => Math.round(n).toLocaleString('en-US');
+
+const CHROMIUM = '/usr/bin/chromium';
+
+/**
+ * A real browser for a sample: the desktop page at one extension, calls placed there one at a
+ * time; from the Delivered frame to the card in the page's DOM (a MutationObserver notes when the
+ * card of each call appears; both clocks are this machine's, read as epoch milliseconds).
+ */
+async function browserSample(
+  base: string,
+  token: string,
+  agents: readonly string[],
+  sim: CstaSimulator,
+): Promise<void> {
+  const device = agents[0] as string;
+  // Every other agent busy: the ACD group rings the sampled extension.
+  for (const a of agents.slice(1)) sim.setDeviceBusy(a, true);
+  const browser = await chromium.launch({ executablePath: CHROMIUM, headless: true, args: ['--no-sandbox'] });
+  try {
+    const page = await browser.newPage();
+    await page.goto(`${base}/desktop?token=${token}&device=${device}`);
+    await page.getByTestId('sign-in').click();
+    await page
+      .getByTestId('link-status')
+      .filter({ hasText: /^connecté$/ })
+      .waitFor();
+    // Runs in the page (a string: this file is compiled for Node, without the DOM's types).
+    await page.evaluate(`(() => {
+      const seen = {};
+      window.__rendered = seen;
+      new MutationObserver(() => {
+        const id = document.querySelector('[data-call-id]')?.getAttribute('data-call-id');
+        if (id && seen[id] === undefined) seen[id] = performance.timeOrigin + performance.now();
+      }).observe(document.body, { childList: true, subtree: true, attributes: true });
+    })()`);
+    const rings = new Map<string, number>();
+    const onRing = (d: { callId: string; device: string | undefined; at: number }) => {
+      if (d.device === device) rings.set(d.callId, performance.timeOrigin + d.at);
+    };
+    sim.on('delivered', onRing);
+    for (let i = 0; i < 20; i++) {
+      await sim
+        .placeCall({
+          ani: '06 12 35 1000',
+          dnis: '0800 123 456',
+          routePoint: '3000',
+          transferTo: undefined,
+          ringMs: 100,
+          talkMs: 50,
+        })
+        .done.catch(() => {});
+    }
+    sim.off('delivered', onRing);
+    const rendered = (await page.evaluate('window.__rendered')) as Record<string, number>;
+    const ms = [...rings].flatMap(([id, t]) => (rendered[id] === undefined ? [] : [rendered[id] - t]));
+    const s = latencyStats(Float64Array.from(ms));
+    console.log(
+      `browser sample (Chromium, one desktop, ${ms.length} of ${rings.size} rings at ${device}): Delivered → card in the DOM ` +
+        `p50 ${s.p50.toFixed(1)} ms  max ${s.max.toFixed(1)} ms`,
+    );
+  } finally {
+    await browser.close();
+  }
+}
 
 async function main(): Promise<void> {
   console.log(
@@ -145,6 +210,8 @@ async function main(): Promise<void> {
       `${s.p99 <= 100 ? 'MET   ' : 'MISSED'} screen pop p99 with ${int(desktops)} desktops: <= 100 ms, measured ${s.p99.toFixed(2)} ms`,
     );
     for (const ws of sockets) ws.close();
+    if (existsSync(CHROMIUM)) await browserSample(base, token, agents, sim);
+    else console.log(`browser sample skipped: ${CHROMIUM} is not installed`);
   } finally {
     await relais.close();
     await sim.close();

@@ -111,10 +111,17 @@ async function start(agentId: string, at: string): Promise<void> {
     );
     device = agent.device ?? at;
   } catch (e) {
-    notice = (e as Error).message;
-    agent = undefined;
-    render();
-    return;
+    const message = (e as Error).message;
+    // Without a routing plan Relais has no agents: the desktop follows the extension alone.
+    if (message.startsWith('no route for') && at) {
+      agent = { id: agentId || at, state: '—' };
+      device = at;
+    } else {
+      notice = message;
+      agent = undefined;
+      render();
+      return;
+    }
   }
   stop = connect('/ws/desktop', { device, token }, onMessage, (s) => {
     status = s === 'connected' ? 'connecté' : 'reconnexion…';
@@ -266,7 +273,7 @@ function callCard(p: Pop): HTMLElement {
     : undefined;
   return h(
     `article.${c ? (c.tier === 'vip' ? 'card-vip' : 'card') : 'unknown'}`,
-    { 'data-testid': 'call-card' },
+    { 'data-testid': 'call-card', 'data-call-id': p.callId },
     header,
     body,
     crm,
