@@ -172,6 +172,43 @@ describe('agent desktop and wallboard in Chromium', () => {
     await page.close();
   });
 
+  it('links an unknown caller to an existing customer, or creates one, from the card', async () => {
+    const page = await browser.newPage();
+    await signIn(page, 'alice', '2001');
+    await page.getByTestId('available').click();
+    const first = sim.placeCall({
+      ani: '0655443322',
+      dnis: '0800123456',
+      routePoint: '3000',
+      ringMs: 200,
+      talkMs: 3000,
+    });
+    await page.getByTestId('unknown-card').waitFor({ timeout: 10_000 });
+    await page.getByTestId('link-to').fill('06 11 22 33 44'); // Victoire's known number
+    await page.getByTestId('link-customer').click();
+    await page.getByTestId('customer-name').filter({ hasText: 'Victoire Dupont' }).waitFor();
+    const linked = await relais.directory.lookupNumber(relais.normalise('0655443322'));
+    expect(linked.customer?.name).toBe('Victoire Dupont');
+    await first.done;
+
+    const second = sim.placeCall({
+      ani: '0677889900',
+      dnis: '0800123456',
+      routePoint: '3000',
+      ringMs: 200,
+      talkMs: 3000,
+    });
+    await page.getByTestId('unknown-card').waitFor({ timeout: 10_000 });
+    await page.getByTestId('new-name').fill('Nadia Nouvelle');
+    await page.getByTestId('create-customer').click();
+    await page.getByTestId('customer-name').filter({ hasText: 'Nadia Nouvelle' }).waitFor();
+    expect((await relais.directory.lookupNumber(relais.normalise('0677889900'))).customer?.name).toBe(
+      'Nadia Nouvelle',
+    );
+    await second.done;
+    await page.close();
+  });
+
   it('updates the wallboard as calls queue and leave, pushed', async () => {
     const page = await browser.newPage({ viewport: { width: 1300, height: 700 } });
     await page.goto(`${base}/wallboard?token=${token}`);

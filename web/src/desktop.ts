@@ -281,33 +281,122 @@ function callCard(p: Pop): HTMLElement {
   );
 }
 
+interface ApiCard {
+  id: string;
+  externalId?: string;
+  name: string;
+  phones: Array<{ e164: string; label?: string }>;
+  tier: string;
+  language?: string;
+  email?: string;
+  consent: Record<string, boolean>;
+  attributes: Record<string, string | number | boolean>;
+}
+
+/** The card as the pop shows it, from the API's (dates as epoch ms). */
+function asCard(
+  c: ApiCard & {
+    recentPurchases?: Array<{ sku: string; label?: string; purchasedAt: string }>;
+    recentInteractions?: Array<{
+      at: string;
+      agentId?: string;
+      disposition?: string;
+      summary?: string;
+      channel: string;
+    }>;
+  },
+): Card {
+  return {
+    id: c.id,
+    name: c.name,
+    tier: c.tier,
+    language: c.language,
+    recentPurchases: (c.recentPurchases ?? []).map((x) => ({ ...x, purchasedAt: Date.parse(x.purchasedAt) })),
+    recentInteractions: (c.recentInteractions ?? []).map((x) => ({ ...x, at: Date.parse(x.at) })),
+  };
+}
+
+/** Adds the caller's number to an existing customer, found by id or by one of their numbers. */
+async function linkTo(existing: string, number: string): Promise<Card> {
+  const isId = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(existing);
+  const found = isId
+    ? await api<ApiCard>(token, 'GET', `/customers/${existing}`)
+    : (
+        await api<{ customer: ApiCard | null }>(
+          token,
+          'GET',
+          `/customers/lookup?number=${encodeURIComponent(existing)}`,
+        )
+      ).customer;
+  if (!found) throw new Error(`aucun client pour ${existing}`);
+  const updated = await api<ApiCard>(token, 'PUT', `/customers/${found.id}`, {
+    ...(found.externalId ? { externalId: found.externalId } : {}),
+    name: found.name,
+    phones: [...found.phones.map((x) => ({ number: x.e164, label: x.label })), { number }],
+    tier: found.tier,
+    language: found.language,
+    email: found.email,
+    consent: found.consent,
+    attributes: found.attributes,
+  });
+  return asCard(updated);
+}
+
 function unknownCaller(p: Pop): HTMLElement {
   const name = h('input', { placeholder: 'Nom du client', 'data-testid': 'new-name' }) as HTMLInputElement;
+  const existing = h('input', {
+    placeholder: 'Numéro ou identifiant d’un client existant',
+    'data-testid': 'link-to',
+  }) as HTMLInputElement;
+  const number = p.caller.number;
+  const done = (card: Card) => {
+    if (call) call = { ...call, customer: card };
+    render();
+  };
+  const failed = (err: unknown) => {
+    notice = (err as Error).message;
+    render();
+  };
   return h(
     'div',
     { 'data-testid': 'unknown-card' },
     h('h2', {}, p.caller.kind === 'withheld' ? 'Appelant inconnu (numéro masqué)' : 'Appelant inconnu'),
-    p.caller.number
+    number ? h('p', {}, `Numéro : ${number}`) : undefined,
+    number
       ? h(
           'form',
           {
-            onsubmit: async (e) => {
+            onsubmit: (e) => {
               e.preventDefault();
-              try {
-                const card = await api<Card>(token, 'POST', '/customers', {
-                  name: name.value.trim(),
-                  phones: [{ number: p.caller.number }],
-                });
-                if (call)
-                  call = { ...call, customer: { ...card, recentPurchases: [], recentInteractions: [] } };
-              } catch (err) {
-                notice = (err as Error).message;
-              }
-              render();
+              api<ApiCard>(token, 'POST', '/customers', {
+                name: name.value.trim(),
+                phones: [{ number }],
+              }).then((c) => done(asCard(c)), failed);
             },
           },
-          name,
-          h('button', { type: 'submit', 'data-testid': 'create-customer' }, 'Créer le client'),
+          h(
+            'div',
+            { role: 'group' },
+            name,
+            h('button', { type: 'submit', 'data-testid': 'create-customer' }, 'Créer le client'),
+          ),
+        )
+      : undefined,
+    number
+      ? h(
+          'form',
+          {
+            onsubmit: (e) => {
+              e.preventDefault();
+              linkTo(existing.value.trim(), number).then(done, failed);
+            },
+          },
+          h(
+            'div',
+            { role: 'group' },
+            existing,
+            h('button.secondary', { type: 'submit', 'data-testid': 'link-customer' }, 'Lier à ce client'),
+          ),
         )
       : undefined,
   );
