@@ -14,6 +14,7 @@ import { EventBus, type RelaisEvents } from './core/event-bus.js';
 import { startPipeline } from './core/pipeline.js';
 import { CallTracker } from './core/tracker.js';
 import type { CustomerDirectory } from './customers/directory.js';
+import { campaignIndex } from './desktop/campaigns.js';
 import { crmUrlResolver } from './desktop/crm-url.js';
 import { DesktopHub } from './desktop/hub.js';
 import { startScreenPops } from './desktop/screen-pop.js';
@@ -254,6 +255,7 @@ export async function createRelais(config: Config, logger: Logger): Promise<Rela
     onSlowClient: (channels) => logger.warn({ channels }, 'desktop too slow: closed, it will resume'),
   });
   const crmUrl = crmUrlResolver(config.desktop.crmUrls, normalise);
+  const campaignOf = campaignIndex(config.campaigns, normalise);
   const webhooks = startWebhooks({
     targets: config.desktop.webhooks,
     onResult: (r) => {
@@ -272,7 +274,9 @@ export async function createRelais(config: Config, logger: Logger): Promise<Rela
       const queue = routing?.engine.queueOf(call.link, call.id) ?? call.queue;
       const url = crmUrl(call, queue);
       const choice = routing?.engine.ivrChoiceOf(call.link, call.id);
+      const campaign = campaignOf(call.dnis.number);
       return {
+        ...(campaign ? { campaign } : {}),
         ...(queue ? { queue } : {}),
         ...(url ? { crmUrl: url } : {}),
         ...(choice ? { ivrChoice: { id: choice.id, label: choice.label } } : {}),
@@ -348,6 +352,7 @@ export async function createRelais(config: Config, logger: Logger): Promise<Rela
     },
     liveCalls: () => tracker.list(),
     desktop: { hub, heartbeatMs: 15_000, wallboard: () => wallboard?.snapshot() },
+    campaigns: config.campaigns,
     wrapUp: {
       db,
       directory,

@@ -179,6 +179,11 @@ function crossChecks(config: Config): string[] {
       problems.push(`${key}.tls: server mode needs certFile and keyFile`);
     }
   });
+  const campaignIds = new Set<string>();
+  config.campaigns.forEach((c, i) => {
+    if (campaignIds.has(c.id)) problems.push(`campaigns[${i}].id: another campaign is already "${c.id}"`);
+    campaignIds.add(c.id);
+  });
   return problems;
 }
 

@@ -115,6 +115,17 @@ export const ConfigSchema = T.Object(
       },
       { additionalProperties: false, default: {} },
     ),
+    campaigns: T.Array(
+      T.Object(
+        {
+          id: T.String({ pattern: '^[a-z0-9][a-z0-9_.-]*$' }),
+          name: T.String({ minLength: 1, maxLength: 200 }),
+          dnis: T.Array(T.String({ minLength: 1 }), { minItems: 1 }),
+        },
+        { additionalProperties: false },
+      ),
+      { default: [], description: 'DNIS → campaign or service: shown on the pop, kept for analytics.' },
+    ),
     desktop: T.Object(
       {
         crmUrls: T.Array(

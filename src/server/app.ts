@@ -36,7 +36,7 @@ import { healthRoutes } from './routes/health.js';
 import { type IvrRoutesOptions, ivrApiRoutes, ivrVxmlRoutes } from './routes/ivr.js';
 import { type RoutingRoutesOptions, routingRoutes } from './routes/routing.js';
 import { type WrapUpRoutesOptions, wrapUpRoutes } from './routes/wrap-up.js';
-import { sharedSchemas } from './schemas.js';
+import { bearer, sharedSchemas } from './schemas.js';
 
 export interface ServerDeps {
   /** Passed to Fastify; requests are logged without bodies, headers or query values. */
@@ -63,6 +63,8 @@ export interface ServerDeps {
   ivr?: IvrRoutesOptions;
   /** Desktop WebSockets (screen pops) under /ws. */
   desktop?: DesktopRoutesOptions;
+  /** DNIS → campaign table (config `campaigns`), for GET /api/v1/campaigns. */
+  campaigns?: ReadonlyArray<{ id: string; name: string; dnis: readonly string[] }>;
   /** Wrap-ups of calls (needs the store). */
   wrapUp?: WrapUpRoutesOptions;
   /** Per readiness check; default 2000 ms. */
@@ -148,6 +150,18 @@ export async function buildServer(deps: ServerDeps): Promise<FastifyInstance> {
       if (deps.routing) await api.register(routingRoutes, deps.routing);
       if (deps.ivr) await api.register(ivrApiRoutes, deps.ivr);
       if (deps.wrapUp) await api.register(wrapUpRoutes, deps.wrapUp);
+      const campaigns = deps.campaigns ?? [];
+      api.get(
+        '/campaigns',
+        {
+          schema: {
+            tags: ['calls'],
+            summary: 'Campaigns and services by dialled number (DNIS), from the configuration',
+            security: bearer,
+          },
+        },
+        async () => ({ items: campaigns }),
+      );
     },
     { prefix: API_PREFIX },
   );

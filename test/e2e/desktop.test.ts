@@ -90,6 +90,7 @@ beforeAll(async () => {
     dataDir: dir,
     http: { port: 0 },
     calls: { clearGraceMs: 50 },
+    campaigns: [{ id: 'spring-2026', name: 'Printemps 2026', dnis: ['0800 123 456'] }],
     desktop: {
       crmUrls: [{ dnis: ['0800 123 456'], url: 'https://crm.example/contacts?phone={ani}&call={callId}' }],
       webhooks: [{ url: hookUrl, secret: HOOK_SECRET }],
@@ -167,6 +168,7 @@ describe('desktop WebSocket', () => {
         recentPurchases: [{ sku: 'TV-55' }],
       },
       crmUrl: `https://crm.example/contacts?phone=%2B33611223344&call=${pop.payload?.callId}`,
+      campaign: { id: 'spring-2026', name: 'Printemps 2026' },
     });
     // The same pop, pushed to the CRM's webhook, signed.
     await expect.poll(() => hooks.length).toBeGreaterThan(0);
@@ -264,6 +266,10 @@ describe('desktop WebSocket', () => {
     expect(saved.statusCode).toBe(201);
     expect(saved.json().customerId).toBeDefined();
     expect((await wrap('no-such-call', { disposition: 'sale' })).statusCode).toBe(404);
+    const campaigns = await relais.server.inject({ url: '/api/v1/campaigns', headers: auth });
+    expect(campaigns.json()).toEqual({
+      items: [{ id: 'spring-2026', name: 'Printemps 2026', dnis: ['0800 123 456'] }],
+    });
     expect((await wrap(call.callId, { disposition: 'not a code!' })).statusCode).toBe(400);
     expect(await wrapUpsOf(relais.db, 'pbx', call.callId)).toMatchObject([
       { agentId: 'alice', disposition: 'sale', note: 'Extension de garantie' },

@@ -32,6 +32,7 @@ interface Pop {
   queue?: string;
   crmUrl?: string;
   ivrChoice?: { id: string; label: string };
+  campaign?: { id: string; name: string };
   customer: Card | null;
 }
 
@@ -222,6 +223,7 @@ function callCard(p: Pop): HTMLElement {
     h('span.state', { 'data-testid': 'call-state' }, STATE_LABEL[callState] ?? callState),
     ` · ${callerLine(p)}`,
     p.dnis ? ` → ${p.dnis}` : '',
+    p.campaign ? h('span', { 'data-testid': 'campaign' }, ` (${p.campaign.name})`) : undefined,
     p.queue ? ` · file ${p.queue}` : '',
     p.ivrChoice ? h('span', { 'data-testid': 'ivr-choice' }, ` · SVI : ${p.ivrChoice.label}`) : undefined,
   );
