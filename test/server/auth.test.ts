@@ -36,6 +36,7 @@ describe('HTTP server: bearer-token authentication of /api/v1', () => {
     expect(routes.map((r) => `${r.method} ${r.url.replace(SOME_ID, ':id')}`).sort()).toEqual([
       'DELETE /api/v1/customers/:id',
       'GET /api/v1/calls',
+      'GET /api/v1/campaigns',
       'GET /api/v1/customers',
       'GET /api/v1/customers/:id',
       'GET /api/v1/customers/lookup',
