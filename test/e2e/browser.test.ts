@@ -1,7 +1,7 @@
 /**
  * The agent desktop and the wallboard in a real browser (Debian's Chromium, headless, driven by
  * playwright-core), against Relais built as `relais start` builds it and the CSTA simulator.
- * Takes the screenshots shown in README.md.
+ * Takes the screenshots shown in README.md (`RELAIS_UPDATE_SCREENSHOTS=1 npx vitest run test/e2e/browser.test.ts`).
  */
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -15,7 +15,12 @@ import { wrapUpsOf } from '../../src/history/wrap-ups.js';
 import { CstaSimulator } from '../../src/simulator/csta/index.js';
 
 const CHROMIUM = '/usr/bin/chromium';
-const SHOTS = new URL('../../docs/screenshots/', import.meta.url).pathname;
+// The README's screenshots: refreshed with RELAIS_UPDATE_SCREENSHOTS=1, else taken into a
+// temporary directory (so that a test run leaves the working tree as it found it).
+const SHOTS =
+  process.env.RELAIS_UPDATE_SCREENSHOTS === '1'
+    ? new URL('../../docs/screenshots/', import.meta.url).pathname
+    : mkdtempSync(path.join(tmpdir(), 'relais-shots-'));
 
 const sim = new CstaSimulator({
   identifiers: 'unify',
