@@ -164,8 +164,11 @@ export type RouteTarget =
  * queue's device.
  */
 export interface QueuedRoute {
-  /** Resolves once an agent is reserved for the call. */
-  agent: Promise<{ agentId: string; device: string }>;
+  /**
+   * Resolves once an agent is reserved for the call; with undefined when none will come (a plan
+   * reload removed its queue): the call then goes to the queue's device at once.
+   */
+  agent: Promise<{ agentId: string; device: string } | undefined>;
   /** The caller hung up, or the link stopped waiting: the call leaves the queue. */
   withdraw(reason: 'abandoned' | 'timeout'): void;
 }

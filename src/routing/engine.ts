@@ -25,7 +25,7 @@ export interface RoutingEngineOptions {
 }
 
 interface Waiting {
-  resolve: (a: { agentId: string; device: string }) => void;
+  resolve: (a: { agentId: string; device: string } | undefined) => void;
   trace: DecisionTrace;
 }
 
@@ -82,9 +82,23 @@ export class RoutingEngine {
 
   /** Hot reload: new calls use the new plan; calls in flight keep their queue and agent. */
   setPlan(plan: CompiledPlan): void {
+    const old = this.#plan;
     this.#plan = plan;
     const acd = acdOf(plan.plan);
-    this.#distributor?.reconfigure(acd.queues, acd.agents, acd.settings);
+    const orphaned = this.#distributor?.reconfigure(acd.queues, acd.agents, acd.settings).orphaned ?? [];
+    // Calls whose queue the new plan removed (with no overflow left): to that queue's device now,
+    // rather than waiting for the link to give up.
+    for (const k of orphaned) {
+      const w = this.#waiting.get(k);
+      if (!w) continue;
+      this.#waiting.delete(k);
+      const q = old.plan.queues.find((x) => x.id === w.trace.queue);
+      const waitedMs = this.#now() - w.trace.decidedAt;
+      if (q) w.trace.outcome = { kind: 'queue-device', queue: q.id, device: q.device, waitedMs };
+      w.trace.steps.push({ at: this.#now(), what: `queue ${w.trace.queue} removed by a plan reload` });
+      void this.#o.log.record(w.trace).catch(() => {});
+      w.resolve(undefined);
+    }
   }
 
   /**
@@ -235,7 +249,7 @@ export class RoutingEngine {
     trace.outcome = { kind: 'queued', queue: queue.id };
     trace.steps.push({ at: now, what: `queued in ${queue.id} at position ${r.position}` });
     void this.#o.log.record(trace).catch(() => {});
-    const agent = new Promise<{ agentId: string; device: string }>((resolve) => {
+    const agent = new Promise<{ agentId: string; device: string } | undefined>((resolve) => {
       this.#waiting.set(k, { resolve, trace });
     });
     return {

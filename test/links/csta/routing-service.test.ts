@@ -85,6 +85,23 @@ describe('CSTA routing service', () => {
     expect(q.withdrawn).toEqual([]);
   });
 
+  it("sends a queued call to its queue's device at once when no agent will come", async () => {
+    const t = service(
+      (q) => ({
+        callId: q.callId,
+        target: { kind: 'queue', queue: 'support', device: '3001' },
+        priority: 0,
+        reason: 'test',
+        queued: { agent: Promise.resolve(undefined), withdraw: () => {} },
+      }),
+      { queueWaitMs: 10_000 },
+    );
+    t.s.handle(request);
+    await settle();
+    await settle();
+    expect(t.sent).toMatchObject([{ type: 'RouteSelect', routeSelected: '3001' }]);
+  });
+
   it("sends a queued call to its queue's device after queueWaitMs, taking it out of the queue", async () => {
     const q = queueing();
     const t = service(q.router, { queueWaitMs: 20 });
