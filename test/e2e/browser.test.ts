@@ -13,6 +13,7 @@ import { createRelais, type Relais } from '../../src/app.js';
 import { validateConfig } from '../../src/config/load.js';
 import { wrapUpsOf } from '../../src/history/wrap-ups.js';
 import { CstaSimulator } from '../../src/simulator/csta/index.js';
+import { linkReady } from '../helpers/simulator.js';
 
 const CHROMIUM = '/usr/bin/chromium';
 // The README's screenshots: refreshed with RELAIS_UPDATE_SCREENSHOTS=1, else taken into a
@@ -78,10 +79,7 @@ beforeAll(async () => {
   );
   base = await relais.listen();
   token = readFileSync(path.join(dir, 'api-token'), 'utf8').trim();
-  for (let t = Date.now(); Date.now() - t < 10_000; await new Promise((r) => setTimeout(r, 20))) {
-    const by = sim.stats().requestsByType;
-    if ((by.MonitorStart ?? 0) >= 3 && (by.RouteRegister ?? 0) >= 1) break;
-  }
+  await linkReady(sim, 3);
   const vip = await relais.directory.create({
     name: 'Victoire Dupont',
     phones: [{ number: '06 11 22 33 44' }],

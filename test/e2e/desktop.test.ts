@@ -15,6 +15,7 @@ import { validateConfig } from '../../src/config/load.js';
 import { signature } from '../../src/desktop/webhooks.js';
 import { wrapUpsOf } from '../../src/history/wrap-ups.js';
 import { CstaSimulator } from '../../src/simulator/csta/index.js';
+import { linkReady } from '../helpers/simulator.js';
 
 const sim = new CstaSimulator({
   identifiers: 'unify',
@@ -114,10 +115,7 @@ beforeAll(async () => {
   relais = await createRelais(config, pino({ level: 'silent' }));
   base = await relais.listen();
   token = readFileSync(path.join(dir, 'api-token'), 'utf8').trim();
-  for (let t = Date.now(); Date.now() - t < 10_000; await new Promise((r) => setTimeout(r, 20))) {
-    const by = sim.stats().requestsByType;
-    if ((by.MonitorStart ?? 0) >= 3 && (by.RouteRegister ?? 0) >= 1) break;
-  }
+  await linkReady(sim, 3);
   const vip = await relais.directory.create({
     name: 'Victoire Dupont',
     phones: [{ number: '06 11 22 33 44' }],

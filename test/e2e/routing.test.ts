@@ -12,6 +12,7 @@ import WebSocket from 'ws';
 import { createRelais, type Relais } from '../../src/app.js';
 import { validateConfig } from '../../src/config/load.js';
 import { CstaSimulator } from '../../src/simulator/csta/index.js';
+import { linkReady } from '../helpers/simulator.js';
 
 const sim = new CstaSimulator({
   identifiers: 'unify',
@@ -92,11 +93,7 @@ beforeAll(async () => {
     },
   });
   relais = await createRelais(config, pino({ level: 'silent' }));
-  // Ready once the link has monitored the devices and registered the route point.
-  for (let t = Date.now(); Date.now() - t < 10_000; await new Promise((r) => setTimeout(r, 20))) {
-    const by = sim.stats().requestsByType;
-    if ((by.MonitorStart ?? 0) >= 5 && (by.RouteRegister ?? 0) >= 1) break;
-  }
+  await linkReady(sim, 5);
   await relais.directory.create({ name: 'Victor VIP', phones: [{ number: '06 11 11 11 11' }], tier: 'vip' });
   await relais.directory.create({ name: 'Sam Standard', phones: [{ number: '06 22 22 22 22' }] });
 }, 30_000);

@@ -4,41 +4,17 @@ import { describe, expect, it } from 'vitest';
 import { isRelaisError } from '../../src/errors.js';
 import type { IvrAnswer } from '../../src/ivr/decide.js';
 import { choiceDocument, entryDocument } from '../../src/ivr/vxml.js';
-import type { CustomerCard } from '../../src/model/customer.js';
 import { loadPlanFile, parsePlan } from '../../src/routing/plan/load.js';
 import type { RoutingContext } from '../../src/routing/types.js';
-import { frNormalise } from '../helpers/numbers.js';
+import { call, card, DAY, WED_10H as NOW, opts } from '../routing/plan/helpers.js';
 
-const opts = { normalise: frNormalise, defaultCountry: 'FR', tiers: ['standard', 'vip'] };
 const plan = loadPlanFile(new URL('../../routing.example.yaml', import.meta.url).pathname, opts);
 const ivr = plan.ivr as NonNullable<typeof plan.ivr>;
-const NOW = Date.parse('2026-11-25T09:00:00Z');
-const DAY = 86_400_000;
-
-function card(over: Partial<CustomerCard> = {}): CustomerCard {
-  return {
-    id: 'c-1',
-    name: 'Camille Martin',
-    phones: [],
-    tier: 'standard',
-    consent: {},
-    attributes: {},
-    createdAt: 0,
-    updatedAt: 0,
-    recentPurchases: [],
-    recentInteractions: [],
-    ...over,
-  };
-}
-const ctx = (ani: string, over: Partial<RoutingContext> = {}, dnis = '01 40 00 00 00'): RoutingContext => ({
-  callId: 'k1',
-  link: 'pbx',
-  ani: frNormalise(ani),
-  dnis: frNormalise(dnis),
-  customer: null,
-  now: NOW,
-  ...over,
-});
+const ctx = (
+  ani: string,
+  over: Partial<Omit<RoutingContext, 'ani' | 'dnis'>> = {},
+  dnis = '01 40 00 00 00',
+): RoutingContext => call({ callId: 'k1', ani, dnis, ...over });
 const order = (a: IvrAnswer) => a.menu.options.map((o) => `${o.dtmf}:${o.id}`);
 
 /** Parses a document with a strict XML parser; returns the elements met and the root's attributes. */

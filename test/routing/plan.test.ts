@@ -1,58 +1,13 @@
 /** The routing plan: every condition and action, first match, the trace, and refusals with their line. */
 import { describe, expect, it } from 'vitest';
-import { isRelaisError } from '../../src/errors.js';
-import type { CustomerCard } from '../../src/model/customer.js';
 import type { CompiledPlan } from '../../src/routing/plan/compile.js';
-import { loadPlanFile, parsePlan } from '../../src/routing/plan/load.js';
+import { loadPlanFile } from '../../src/routing/plan/load.js';
 import type { RoutingContext } from '../../src/routing/types.js';
-import { frNormalise } from '../helpers/numbers.js';
+import { call, card, DAY, opts, plan, refusal as refused, WED_10H } from './plan/helpers.js';
 
-const opts = { normalise: frNormalise, defaultCountry: 'FR', tiers: ['standard', 'vip'] };
-const plan = (yaml: string) => parsePlan(yaml, 'routing.yaml', opts);
-const refusal = (yaml: string) => {
-  try {
-    plan(yaml);
-  } catch (e) {
-    if (isRelaisError(e, 'RELAIS_ERR_ROUTING_PLAN')) return e.message;
-    throw e;
-  }
-  throw new Error('the plan was accepted');
-};
-
-// Wednesday 25 November 2026, 10:00 in Paris (UTC+1).
-const WED_10H = Date.parse('2026-11-25T09:00:00Z');
-const DAY = 86_400_000;
-
-function card(over: Partial<CustomerCard> = {}): CustomerCard {
-  return {
-    id: 'c-1',
-    name: 'Camille Martin',
-    phones: [{ e164: '+33612345678' }],
-    tier: 'standard',
-    consent: {},
-    attributes: {},
-    createdAt: 0,
-    updatedAt: 0,
-    recentPurchases: [],
-    recentInteractions: [],
-    ...over,
-  };
-}
-
-function ctx(
-  over: Partial<Omit<RoutingContext, 'ani' | 'dnis'>> & { ani?: string; dnis?: string } = {},
-): RoutingContext {
-  const { ani, dnis, ...rest } = over;
-  return {
-    callId: 'c1',
-    link: 'pbx',
-    ani: frNormalise(ani ?? '0612345678'),
-    dnis: frNormalise(dnis ?? '0800123456'),
-    customer: null,
-    now: WED_10H,
-    ...rest,
-  };
-}
+const refusal = (yaml: string) => refused(yaml).message;
+/** A call to the campaign number 0800 123 456 unless told. */
+const ctx = (over: Parameters<typeof call>[0] = {}): RoutingContext => call({ dnis: '0800123456', ...over });
 
 const example = loadPlanFile(new URL('../../routing.example.yaml', import.meta.url).pathname, opts);
 
