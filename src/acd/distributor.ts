@@ -27,22 +27,8 @@ import type {
 } from './types.js';
 import { ageingKey, compareWaiting, type Waiting, WaitingCalls } from './waiting.js';
 
-export type {
-  AcdEvent,
-  AcdOptions,
-  AcdSettings,
-  AcdStats,
-  AgentDef,
-  AgentState,
-  AgentView,
-  CallOffer,
-  CallView,
-  Clock,
-  LeftReason,
-  OfferResult,
-  QueueDef,
-  QueueStats,
-} from './types.js';
+// The distributor's types, for its users.
+export type * from './types.js';
 
 export const realClock: Clock = {
   now: () => Date.now(),

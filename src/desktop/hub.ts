@@ -99,8 +99,7 @@ export class DesktopHub {
   /** The connection is gone. */
   detach(conn: HubConnection): void {
     conn.closed = true;
-    for (const name of conn.channels) this.#channels.get(name)?.subscribers.delete(conn);
-    conn.channels.clear();
+    this.unsubscribeAll(conn);
   }
 
   /** Subscribers of a channel (for tests and metrics). */

@@ -5,6 +5,7 @@
  * queued call whose agent arrives later. Every decision leaves a trace in the decision log.
  */
 import type { AcdEvent, AcdSettings, AgentDef, Distributor, QueueDef } from '../acd/distributor.js';
+import { withBudget } from '../core/budget.js';
 import type { LookupResult } from '../customers/directory.js';
 import type { IvrAnswer, IvrOption } from '../ivr/decide.js';
 import type { Call, RouteDecision, RouteQuery, Router } from '../model/call.js';
@@ -33,16 +34,6 @@ const key = (link: string, callId: string) => `${link}/${callId}`;
 
 /** Longest an IVR answer waits for the caller's customer record. */
 const IVR_LOOKUP_BUDGET_MS = 300;
-
-/** The value, or undefined once `ms` have passed. */
-function withBudget<T>(value: T | Promise<T>, ms: number): Promise<T | undefined> {
-  if (!(value instanceof Promise)) return Promise.resolve(value);
-  let timer: NodeJS.Timeout | undefined;
-  const late = new Promise<undefined>((resolve) => {
-    timer = setTimeout(() => resolve(undefined), ms);
-  });
-  return Promise.race([value, late]).finally(() => clearTimeout(timer));
-}
 
 /** The distributor's view of a plan. */
 export function acdOf(plan: Plan): { queues: QueueDef[]; agents: AgentDef[]; settings: AcdSettings } {

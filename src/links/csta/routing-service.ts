@@ -3,6 +3,7 @@
  * routing devices. Each RouteRequest gets an answer — the decision, or the fallback when the
  * decision is late or fails, or RouteEnd when there is no fallback — never silence.
  */
+import { withBudget } from '../../core/budget.js';
 import type { QueuedRoute, RouteDecision, RouteQuery, Router } from '../../model/call.js';
 import { rawNumberOf } from './codec/index.js';
 import type { CstaMessage } from './messages.js';
@@ -170,17 +171,10 @@ export class RoutingService {
   }
 
   /** The decision, or a rejection once `decisionTimeoutMs` has passed. */
-  #decide(q: RouteQuery): Promise<RouteDecision> {
-    const decision = this.#o.router(q);
-    if (!(decision instanceof Promise)) return Promise.resolve(decision);
-    let timer: NodeJS.Timeout | undefined;
-    const late = new Promise<never>((_, reject) => {
-      timer = setTimeout(
-        () => reject(new Error(`no routing decision within ${this.#o.decisionTimeoutMs} ms`)),
-        this.#o.decisionTimeoutMs,
-      );
-    });
-    return Promise.race([decision, late]).finally(() => clearTimeout(timer));
+  async #decide(q: RouteQuery): Promise<RouteDecision> {
+    const decision = await withBudget(this.#o.router(q), this.#o.decisionTimeoutMs);
+    if (decision === undefined) throw new Error(`no routing decision within ${this.#o.decisionTimeoutMs} ms`);
+    return decision;
   }
 }
 
