@@ -24,7 +24,7 @@ export interface ScreenPopOptions {
 }
 
 /** The caller as the card shows them: the number, or `withheld` / `unknown` (never a guess). */
-export function callerOf(n: NormalisedNumber): { kind: NormalisedNumber['kind']; number?: string } {
+function callerOf(n: NormalisedNumber): { kind: NormalisedNumber['kind']; number?: string } {
   return n.kind === 'e164' || n.kind === 'extension'
     ? { kind: n.kind, number: dialString(n) }
     : { kind: n.kind };

@@ -330,11 +330,6 @@ export class RoutingEngine {
     return this.#live.get(key(link, callId))?.queue ?? this.#waiting.get(key(link, callId))?.trace.queue;
   }
 
-  /** The routed call was answered at the agent's device. */
-  answered(link: string, callId: string): void {
-    this.#distributor?.answered(key(link, callId));
-  }
-
   /** The routed call ended: its agent is free again (after wrap-up). */
   ended(link: string, callId: string): void {
     const k = key(link, callId);

@@ -150,22 +150,18 @@ export class RoutingService {
    */
   async #waitForAgent(crossRefId: string, d: Dialogue, queued: QueuedRoute): Promise<string | undefined> {
     d.queued = queued;
-    let timer: NodeJS.Timeout | undefined;
-    const gaveUp = new Promise<undefined>((resolve) => {
-      timer = setTimeout(() => {
-        queued.withdraw('timeout');
-        resolve(undefined);
-      }, this.#o.queueWaitMs);
-    });
     try {
-      const got = await Promise.race([queued.agent, gaveUp]);
-      if (got !== undefined && !this.#dialogues.has(crossRefId)) {
+      const got = await withBudget(queued.agent, this.#o.queueWaitMs);
+      if (got === undefined) {
+        queued.withdraw('timeout'); // out of the queue (a no-op when the queue itself is gone)
+        return undefined;
+      }
+      if (!this.#dialogues.has(crossRefId)) {
         queued.withdraw('abandoned'); // frees the agent reserved for a caller who is gone
         return undefined;
       }
-      return got?.device;
+      return got.device;
     } finally {
-      clearTimeout(timer);
       d.queued = undefined;
     }
   }
